@@ -1,0 +1,69 @@
+import ipaddr from 'ipaddr.js';
+
+/**
+ * Parses the IPv4 forms that inet_aton (and so getaddrinfo and the WHATWG URL
+ * parser) accept: one to four parts, each decimal, octal (leading 0) or hex
+ * (0x), the last part filling the remaining bytes. `2130706433`, `0x7f.1`,
+ * `0177.0.0.1` and `127.1` are all 127.0.0.1. Returns null for anything else.
+ */
+export function parseLooseIPv4(host: string): string | null {
+  const parts = host.split('.');
+  if (parts.length > 4 || parts.length === 0) return null;
+  const nums: number[] = [];
+  for (const part of parts) {
+    let n: number;
+    if (/^0x[0-9a-f]*$/i.test(part)) n = part.length === 2 ? 0 : parseInt(part.slice(2), 16);
+    else if (/^0[0-7]+$/.test(part)) n = parseInt(part.slice(1), 8);
+    else if (/^(0|[1-9][0-9]*)$/.test(part)) n = Number(part);
+    else return null;
+    if (!Number.isSafeInteger(n)) return null;
+    nums.push(n);
+  }
+  const last = nums.pop()!;
+  const lastBytes = 4 - nums.length;
+  if (nums.some((n) => n > 255) || last >= 2 ** (8 * lastBytes)) return null;
+  let value = 0;
+  for (const n of nums) value = value * 256 + n;
+  value = value * 2 ** (8 * lastBytes) + last;
+  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
+}
+
+const NAT64_WELL_KNOWN = ipaddr.IPv6.parse('64:ff9b::').toByteArray().slice(0, 12).join(',');
+
+/**
+ * Canonical host for matching: lower case, no trailing dots, no brackets or
+ * zone id; every numeric IPv4 form in dotted decimal; IPv6 compressed, with
+ * IPv4-mapped (::ffff:a.b.c.d) and well-known NAT64 (64:ff9b::/96) addresses
+ * turned into the IPv4 address they reach.
+ */
+export function normalizeHost(raw: string): string {
+  let host = raw.trim().toLowerCase();
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  const zone = host.indexOf('%');
+  if (zone !== -1 && host.includes(':')) host = host.slice(0, zone);
+  while (host.endsWith('.') && host.length > 1) host = host.slice(0, -1);
+  if (host.includes(':')) {
+    if (!ipaddr.IPv6.isValid(host)) return host;
+    const v6 = ipaddr.IPv6.parse(host);
+    if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString();
+    const bytes = v6.toByteArray();
+    if (bytes.slice(0, 12).join(',') === NAT64_WELL_KNOWN) return bytes.slice(12).join('.');
+    return v6.toString();
+  }
+  if (/^[0-9a-fx.]+$/.test(host)) return parseLooseIPv4(host) ?? host;
+  return host;
+}
+
+export type ParsedIP = ipaddr.IPv4 | ipaddr.IPv6;
+
+/** The address if `host` (already normalized) is an IP literal. */
+export function parseIP(host: string): ParsedIP | null {
+  if (ipaddr.IPv4.isValidFourPartDecimal(host)) return ipaddr.IPv4.parse(host);
+  if (host.includes(':') && ipaddr.IPv6.isValid(host)) return ipaddr.IPv6.parse(host);
+  return null;
+}
+
+export function formatEndpoint(host: string, port: number | null): string {
+  const h = host.includes(':') ? `[${host}]` : host;
+  return port === null ? h : `${h}:${port}`;
+}

@@ -1,0 +1,29 @@
+import ipaddr from 'ipaddr.js';
+
+/**
+ * Named address sets usable in `net.*` rules as `@name`. Each lists CIDRs and,
+ * where a provider publishes one, host names that lead to the same service.
+ */
+export interface NamedSet {
+  readonly cidrs: ReadonlyArray<[ipaddr.IPv4 | ipaddr.IPv6, number]>;
+  readonly names: readonly string[];
+}
+
+function set(cidrs: string[], names: string[] = []): NamedSet {
+  return { cidrs: cidrs.map((c) => ipaddr.parseCIDR(c)), names };
+}
+
+export const NAMED_SETS: Readonly<Record<string, NamedSet>> = {
+  // Cloud instance metadata: AWS/Azure/GCP/OCI/DigitalOcean, AWS IPv6, ECS task metadata, Alibaba.
+  metadata: set(
+    ['169.254.169.254/32', 'fd00:ec2::254/128', '169.254.170.2/32', '100.100.100.200/32'],
+    ['metadata.google.internal', 'metadata.goog', 'metadata'],
+  ),
+  // RFC 1918, carrier-grade NAT (RFC 6598) and IPv6 unique local addresses.
+  private: set(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7']),
+  // Loopback, plus the unspecified addresses, which a connect() turns into loopback on Linux.
+  loopback: set(['127.0.0.0/8', '::1/128', '0.0.0.0/8', '::/128'], ['localhost']),
+  'link-local': set(['169.254.0.0/16', 'fe80::/10']),
+};
+
+export const NAMED_SET_NAMES = Object.keys(NAMED_SETS);

@@ -1,0 +1,111 @@
+import picomatch from 'picomatch';
+import { isAbsolute, posix } from 'node:path';
+import { type PlaceholderValues, expandPlaceholders } from './placeholders.js';
+import { type ParseResult, type RuleRef, earlier, fail, ok } from './rule.js';
+
+export interface PathPattern {
+  /** Literal directory every match lies in (`/` when none), for indexing. */
+  readonly base: string;
+  /** Set when the pattern has no glob syntax: the exact path. */
+  readonly exact?: string;
+  readonly test: (path: string) => boolean;
+}
+
+const GLOB_CHARS = /[\\*?[\]{}()!+@|]/g;
+export const escapeGlob = (s: string): string => s.replace(GLOB_CHARS, '\\$&');
+
+const PICO_OPTIONS = { dot: true, strictSlashes: false } as const;
+
+/**
+ * Path globs (picomatch syntax, dotfiles included). Placeholders and a leading
+ * `~/` expand first; other relative patterns are taken against `${cwd}` unless
+ * they start with `*` (`**\/.env` matches anywhere). With `pseudoNames`, a
+ * pattern without `/` matches non-path targets such as `binding:fs` or `eval`.
+ */
+export function parsePathPattern(text: string, values: PlaceholderValues, pseudoNames = false): ParseResult<PathPattern> {
+  if (text.length === 0) return fail('must not be empty');
+  if (text.includes('\0')) return fail('must not contain NUL');
+  let pattern = text.startsWith('~/') ? `\${home}${text.slice(1)}` : text;
+  pattern = expandPlaceholders(pattern, values, escapeGlob);
+  const pseudo = pseudoNames && !pattern.includes('/');
+  if (!pseudo && !isAbsolute(pattern) && !pattern.startsWith('*')) {
+    pattern = `${escapeGlob(values.cwd)}/${pattern.replace(/^\.\//, '')}`;
+  }
+  const scan = picomatch.scan(pattern);
+  if (!scan.isGlob) {
+    const exact = pseudo ? unescape(pattern) : normalizeLiteral(unescape(pattern));
+    return ok({ base: pseudo ? '' : exact, exact, test: (p) => p === exact });
+  }
+  let matcher: (s: string) => boolean;
+  try {
+    matcher = picomatch(pattern, PICO_OPTIONS);
+  } catch (e) {
+    return fail(`is not a valid glob: ${(e as Error).message}`);
+  }
+  const base = pseudo || !scan.base.startsWith('/') ? '' : normalizeLiteral(unescape(scan.base)) || '/';
+  return ok({ base, test: matcher });
+}
+
+function unescape(s: string): string {
+  return s.replace(/\\(.)/g, '$1');
+}
+
+function normalizeLiteral(p: string): string {
+  const n = posix.normalize(p);
+  return n.length > 1 && n.endsWith('/') ? n.slice(0, -1) : n;
+}
+
+/**
+ * Rules indexed by the literal directory they apply under, so a lookup tests
+ * only the rules on the target's own ancestor chain plus the unanchored ones.
+ */
+export class PathRuleSet {
+  private readonly exact = new Map<string, RuleRef>();
+  private readonly byBase = new Map<string, Array<{ test: (p: string) => boolean; rule: RuleRef }>>();
+  private readonly unanchored: Array<{ test: (p: string) => boolean; rule: RuleRef }> = [];
+  size = 0;
+
+  add(pattern: PathPattern, rule: RuleRef): void {
+    this.size++;
+    if (pattern.exact !== undefined) {
+      if (!this.exact.has(pattern.exact)) this.exact.set(pattern.exact, rule);
+      return;
+    }
+    const entry = { test: pattern.test, rule };
+    if (pattern.base === '') {
+      this.unanchored.push(entry);
+      return;
+    }
+    const list = this.byBase.get(pattern.base);
+    if (list) list.push(entry);
+    else this.byBase.set(pattern.base, [entry]);
+  }
+
+  first(path: string): RuleRef | undefined {
+    let best = this.exact.get(path);
+    best = firstIn(this.unanchored, path, best);
+    if (this.byBase.size > 0 && path.charCodeAt(0) === 47 /* / */) {
+      best = firstIn(this.byBase.get('/'), path, best);
+      let i = path.indexOf('/', 1);
+      while (i !== -1) {
+        best = firstIn(this.byBase.get(path.slice(0, i)), path, best);
+        i = path.indexOf('/', i + 1);
+      }
+      if (path.length > 1) best = firstIn(this.byBase.get(path), path, best);
+    }
+    return best;
+  }
+}
+
+function firstIn(
+  list: Array<{ test: (p: string) => boolean; rule: RuleRef }> | undefined,
+  path: string,
+  best: RuleRef | undefined,
+): RuleRef | undefined {
+  if (!list) return best;
+  for (const entry of list) {
+    if (best && entry.rule.order > best.order) return best;
+    if (entry.test(path)) return earlier(best, entry.rule);
+  }
+  return best;
+}

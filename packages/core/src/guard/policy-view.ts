@@ -1,0 +1,117 @@
+import { CAPABILITIES, type Capability, type Mode } from '../capabilities.js';
+import type { CommandTarget } from '../compile/command-pattern.js';
+import { type EndpointTarget } from '../compile/endpoint-pattern.js';
+import { formatEndpoint } from '../compile/host.js';
+import { type PolicyProgram, type Section, sectionRuleSet, wholeFalse } from '../compile/compile.js';
+import type { RuleSet, Target } from '../compile/rule-sets.js';
+import type { RuleRef } from '../compile/rule.js';
+import type { Verdict } from './verdict.js';
+
+const CACHE_LIMIT = 8192;
+
+interface CapabilityRules {
+  readonly deny: RuleSet | undefined;
+  readonly allow: RuleSet | undefined; // undefined: not restricted
+  readonly allowFalse: RuleRef | undefined;
+  readonly trust: ReadonlyArray<{ readonly label: string; readonly set: RuleSet }> | undefined;
+  readonly cache: Map<string, Verdict>;
+}
+
+/**
+ * The policy as seen from one combination of scope overlays and active flows.
+ * `check*` are pure functions of the target, cached per target.
+ */
+export class PolicyView {
+  readonly mode: Mode;
+  private readonly rules: Record<Capability, CapabilityRules>;
+
+  constructor(
+    readonly program: PolicyProgram,
+    readonly key: string,
+    allowSections: readonly Section[],
+    denySections: readonly Section[],
+  ) {
+    this.mode = program.mode;
+    const rules = {} as Record<Capability, CapabilityRules>;
+    for (const cap of CAPABILITIES) {
+      rules[cap] = {
+        deny: sectionRuleSet(cap, denySections, program.trustedDirs),
+        allow: sectionRuleSet(cap, allowSections, program.trustedDirs),
+        allowFalse: wholeFalse(cap, allowSections),
+        trust: program.trust.get(cap),
+        cache: new Map(),
+      };
+    }
+    this.rules = rules;
+  }
+
+  /** Targets that are plain strings: paths (absolute, normalized) and names. */
+  check(capability: Capability, target: string): Verdict {
+    const r = this.rules[capability];
+    return r.cache.get(target) ?? this.decide(r, capability, target, target, target);
+  }
+
+  checkCommand(target: CommandTarget): Verdict {
+    const r = this.rules['process.spawn'];
+    const key = target.args.length === 0 ? target.executable : `${target.executable}\0${target.args.join('\0')}`;
+    return r.cache.get(key) ?? this.decide(r, 'process.spawn', key, target, displayCommand(target));
+  }
+
+  checkEndpoint(capability: 'net.connect' | 'net.listen', target: EndpointTarget): Verdict {
+    const r = this.rules[capability];
+    const key =
+      target.socketPath !== undefined ? `unix\0${target.socketPath}` : `${target.host}\0${target.port}\0${target.address ?? ''}`;
+    return r.cache.get(key) ?? this.decide(r, capability, key, target, displayEndpoint(target));
+  }
+
+  private decide(r: CapabilityRules, capability: Capability, key: string, target: Target, display: string): Verdict {
+    const verdict = this.evaluate(r, capability, target, display);
+    if (r.cache.size >= CACHE_LIMIT) r.cache.clear();
+    r.cache.set(key, verdict);
+    return verdict;
+  }
+
+  private evaluate(r: CapabilityRules, capability: Capability, target: Target, display: string): Verdict {
+    const denied = r.deny?.first(target);
+    if (denied) return this.refuse(capability, display, denied.id, denied.note ?? `matches deny entry ${JSON.stringify(denied.text)}`);
+    if (r.allow) {
+      const allowed = r.allow.first(target);
+      if (!allowed) {
+        if (r.allowFalse && r.allow.size === 0) return this.refuse(capability, display, r.allowFalse.id, r.allowFalse.note!);
+        return this.refuse(capability, display, `allow.${capability}`, `not in the allow list for ${capability}`);
+      }
+      return this.permit(r, capability, target, display, allowed.id, allowed.note ?? `matches allow entry ${JSON.stringify(allowed.text)}`);
+    }
+    return this.permit(r, capability, target, display, 'default', `${capability} is not restricted by the policy`);
+  }
+
+  private refuse(capability: Capability, target: string, rule: string, reason: string): Verdict {
+    const action = this.mode === 'enforce' ? 'deny' : 'alert';
+    return Object.freeze({ action, capability, target, rule, reason, mode: this.mode });
+  }
+
+  private permit(r: CapabilityRules, capability: Capability, target: Target, display: string, rule: string, reason: string): Verdict {
+    let labels: string[] | undefined;
+    if (r.trust) {
+      for (const t of r.trust) if (t.set.first(target)) (labels ??= []).push(t.label);
+    }
+    const v: Verdict = labels
+      ? { action: 'allow', capability, target: display, rule, reason, mode: this.mode, labels: Object.freeze(labels) }
+      : { action: 'allow', capability, target: display, rule, reason, mode: this.mode };
+    return Object.freeze(v);
+  }
+}
+
+function quoteArg(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : JSON.stringify(arg);
+}
+
+export function displayCommand(t: CommandTarget): string {
+  return [t.executable, ...t.args].map(quoteArg).join(' ');
+}
+
+export function displayEndpoint(t: EndpointTarget): string {
+  if (t.socketPath !== undefined) return `unix:${t.socketPath}`;
+  const base = formatEndpoint(t.host, t.port);
+  return t.address !== undefined && t.address !== t.host ? `${base} (${t.address})` : base;
+}

@@ -1,0 +1,118 @@
+import {
+  type Attributes,
+  type AttributeValue,
+  type Context,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  type TracerProvider,
+  context,
+  trace,
+} from '@opentelemetry/api';
+import type { DecisionRecord } from './decision-record.js';
+import { formatStack } from './stack.js';
+import * as sc from './semconv.js';
+
+// The key @opentelemetry/core's suppressTracing() sets; read here without depending on the SDK.
+const SUPPRESS_TRACING_KEY = Symbol.for('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
+
+/** True inside an exporter's own I/O (or any code the SDK asked not to trace). */
+export function tracingSuppressed(ctx: Context = context.active()): boolean {
+  return ctx.getValue(SUPPRESS_TRACING_KEY) === true;
+}
+
+let fallbackProvider: TracerProvider | undefined;
+let cachedTracer: { provider: TracerProvider; tracer: Tracer } | undefined;
+
+/** The provider Palisade uses when the app registered none (set by `palisade/register`). */
+export function setFallbackTracerProvider(provider: TracerProvider | undefined): void {
+  fallbackProvider = provider;
+  cachedTracer = undefined;
+}
+
+function appHasProvider(): boolean {
+  const global = trace.getTracerProvider() as TracerProvider & { getDelegate?: () => TracerProvider };
+  const delegate = global.getDelegate?.() ?? global;
+  return delegate.constructor?.name !== 'NoopTracerProvider';
+}
+
+export function tracer(version: string): Tracer {
+  const provider = appHasProvider() || !fallbackProvider ? trace.getTracerProvider() : fallbackProvider;
+  if (cachedTracer?.provider !== provider) cachedTracer = { provider, tracer: provider.getTracer(sc.TRACER_NAME, version) };
+  return cachedTracer.tracer;
+}
+
+function put(attrs: Attributes, key: string, value: unknown): void {
+  if (value === undefined || value === null) return;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') attrs[key] = value;
+  else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) attrs[key] = value as AttributeValue;
+  else if (Array.isArray(value) && value.every((v) => typeof v === 'number')) attrs[key] = value as AttributeValue;
+}
+
+export function decisionAttributes(rec: DecisionRecord, withStack: boolean): Attributes {
+  const a: Attributes = {
+    [sc.ATTR_PALISADE_CAPABILITY]: rec.capability,
+    [sc.ATTR_PALISADE_VERDICT]: rec.action,
+    [sc.ATTR_PALISADE_RULE]: rec.rule,
+    [sc.ATTR_PALISADE_REASON]: rec.reason,
+    [sc.ATTR_PALISADE_TARGET]: rec.target,
+    [sc.ATTR_PALISADE_MODE]: rec.mode,
+  };
+  put(a, sc.ATTR_PALISADE_API, rec.api);
+  if (rec.learned) a[sc.ATTR_PALISADE_LEARNED] = true;
+  if (rec.scope) {
+    a[sc.ATTR_PALISADE_SCOPE_ID] = rec.scope.id;
+    put(a, sc.ATTR_PALISADE_SCOPE_RUN_ID, rec.scope.runId);
+    for (const [k, v] of Object.entries(rec.scope.attributes)) a[`${sc.ATTR_PALISADE_SCOPE_PREFIX}${k}`] = v;
+    if (rec.scope.labels.length > 0) a[sc.ATTR_PALISADE_SCOPE_LABELS] = [...rec.scope.labels];
+  }
+  const top = rec.stack?.[0];
+  if (top) {
+    a[sc.ATTR_CODE_FUNCTION_NAME] = top.function;
+    a[sc.ATTR_CODE_FILE_PATH] = top.file;
+    a[sc.ATTR_CODE_LINE_NUMBER] = top.line;
+    a[sc.ATTR_CODE_COLUMN_NUMBER] = top.column;
+    if (withStack) a[sc.ATTR_CODE_STACKTRACE] = formatStack(rec.stack!);
+  }
+  if (rec.detail) for (const [k, v] of Object.entries(rec.detail)) put(a, k, v);
+  return a;
+}
+
+export interface SpanSettings {
+  readonly as: 'span' | 'event';
+  readonly stacktrace: boolean;
+}
+
+/** Records a decision as its own span, or as an event on the active span. */
+export function emitDecision(rec: DecisionRecord, settings: SpanSettings, version: string): void {
+  const attrs = decisionAttributes(rec, settings.stacktrace);
+  if (settings.as === 'event') {
+    const active = trace.getActiveSpan();
+    if (active?.isRecording()) {
+      active.addEvent(sc.EVENT_PALISADE_DECISION, attrs, rec.time);
+      return;
+    }
+  }
+  const span = tracer(version).startSpan(`palisade ${rec.capability}`, { kind: SpanKind.INTERNAL, attributes: attrs, startTime: rec.time });
+  if (rec.action === 'deny') {
+    span.setAttribute(sc.ATTR_ERROR_TYPE, 'PalisadeDeniedError');
+    span.setStatus({ code: SpanStatusCode.ERROR, message: rec.reason });
+  }
+  span.end();
+}
+
+/** Starts the `invoke_agent` / `execute_tool` span of a scope; the caller runs its work inside the returned context. */
+export function startScopeSpan(name: string, attributes: Attributes, version: string): { span: Span; ctx: Context } {
+  const span = tracer(version).startSpan(name, { kind: SpanKind.INTERNAL, attributes });
+  return { span, ctx: trace.setSpan(context.active(), span) };
+}
+
+export function endScopeSpan(span: Span, error?: unknown): void {
+  if (error !== undefined) {
+    const e = error as { name?: string; message?: string; code?: string };
+    span.setAttribute(sc.ATTR_ERROR_TYPE, e?.code ?? e?.name ?? 'Error');
+    span.setStatus({ code: SpanStatusCode.ERROR, message: e?.message ?? String(error) });
+  }
+  span.end();
+}

@@ -1,0 +1,222 @@
+import { resolve } from 'node:path';
+import type { Scope } from '../context/scope.js';
+import type { Verdict } from '../guard/verdict.js';
+import { AuditLog } from './audit-log.js';
+import type { DecisionRecord, ScopeSnapshot } from './decision-record.js';
+import { emitDecision, tracingSuppressed } from './otel.js';
+import { captureAppFrames } from './stack.js';
+
+export type DecisionListener = (record: DecisionRecord) => void;
+export type InternalErrorListener = (error: Error, context: { readonly source: string }) => void;
+
+export interface RecorderSettings {
+  readonly spans: 'off' | 'decisions' | 'all';
+  readonly as: 'span' | 'event';
+  readonly stacktrace: boolean;
+  readonly audit: { readonly path: string; readonly fsync: boolean } | false;
+  readonly auditStart?: Readonly<Record<string, unknown>>;
+}
+
+export interface RecorderStats {
+  recorded: number;
+  denied: number;
+  alerted: number;
+  learned: number;
+  listenerErrors: number;
+  telemetryErrors: number;
+  auditFailures: number;
+  auditDropped: number;
+  internalErrors: number;
+}
+
+export function snapshotScope(scope: Scope | undefined): ScopeSnapshot | undefined {
+  if (!scope) return undefined;
+  return {
+    id: scope.id,
+    kind: scope.kind,
+    runId: scope.run?.id,
+    tool: scope.tool,
+    attributes: scope.attributes,
+    labels: [...scope.labels()],
+  };
+}
+
+/**
+ * Sends each recorded decision to listeners, the audit log and OpenTelemetry.
+ * Nothing here may throw into a sensor: every failure is counted and reported
+ * to `internal-error` listeners instead.
+ */
+const LISTENERS_KEY = Symbol.for('palisade.listeners');
+type ListenerRegistry = { decision: Set<DecisionListener>; internalError: Set<InternalErrorListener> };
+
+/** Listeners live beside the runtime, so `palisade.on()` works before `init()` and across policy reloads. */
+export function listenerRegistry(): ListenerRegistry {
+  const g = globalThis as { [LISTENERS_KEY]?: ListenerRegistry };
+  return (g[LISTENERS_KEY] ??= { decision: new Set(), internalError: new Set() });
+}
+
+export class Recorder {
+  private readonly decisionListeners = listenerRegistry().decision;
+  private readonly errorListeners = listenerRegistry().internalError;
+  readonly stats: RecorderStats = {
+    recorded: 0,
+    denied: 0,
+    alerted: 0,
+    learned: 0,
+    listenerErrors: 0,
+    telemetryErrors: 0,
+    auditFailures: 0,
+    auditDropped: 0,
+    internalErrors: 0,
+  };
+  private audit: AuditLog | undefined;
+  private settings: RecorderSettings;
+  private readonly warned = new Set<string>();
+
+  constructor(
+    settings: RecorderSettings,
+    private readonly version: string,
+  ) {
+    this.settings = settings;
+    this.openAudit();
+  }
+
+  get auditPath(): string | undefined {
+    return this.audit?.path;
+  }
+
+  get spansForAllowed(): boolean {
+    return this.settings.spans === 'all';
+  }
+
+  reconfigure(settings: RecorderSettings): void {
+    const samePath = settings.audit && this.audit && resolve(settings.audit.path) === this.audit.path;
+    this.settings = settings;
+    if (!samePath) {
+      this.audit?.close();
+      this.audit = undefined;
+      this.openAudit();
+    }
+  }
+
+  record(verdict: Verdict, scope: Scope | undefined, api?: string, detail?: Readonly<Record<string, unknown>>, learned?: boolean): DecisionRecord {
+    const rec: DecisionRecord = {
+      type: 'decision',
+      time: Date.now(),
+      action: verdict.action,
+      capability: verdict.capability,
+      target: verdict.target,
+      rule: verdict.rule,
+      reason: verdict.reason,
+      mode: verdict.mode,
+      api,
+      learned: learned || undefined,
+      scope: snapshotScope(scope),
+      stack: captureAppFrames(),
+      detail,
+    };
+    this.stats.recorded++;
+    if (verdict.action === 'deny') this.stats.denied++;
+    else if (verdict.action === 'alert') this.stats.alerted++;
+    if (learned) this.stats.learned++;
+    this.notify(rec);
+    this.writeAudit(rec, verdict.action === 'deny');
+    if (this.settings.spans !== 'off') this.emitSpan(rec);
+    return rec;
+  }
+
+  /** An allowed operation spanned under `telemetry.spans: all`: no stack, no audit. */
+  recordAllowedSpan(verdict: Verdict, scope: Scope | undefined, api?: string, detail?: Readonly<Record<string, unknown>>): void {
+    if (tracingSuppressed()) return;
+    const rec: DecisionRecord = {
+      type: 'decision',
+      time: Date.now(),
+      action: verdict.action,
+      capability: verdict.capability,
+      target: verdict.target,
+      rule: verdict.rule,
+      reason: verdict.reason,
+      mode: verdict.mode,
+      api,
+      scope: snapshotScope(scope),
+      detail,
+    };
+    this.emitSpan(rec);
+  }
+
+  internalError(source: string, error: unknown): void {
+    this.stats.internalErrors++;
+    const err = error instanceof Error ? error : new Error(String(error));
+    for (const l of this.errorListeners) {
+      try {
+        l(err, { source });
+      } catch {
+        // a failing error listener has nowhere further to report to
+      }
+    }
+    if (!this.warned.has(source)) {
+      this.warned.add(source);
+      process.emitWarning(`Palisade internal error in ${source}: ${err.message} (further ones are counted in palisade.stats())`, {
+        code: 'PALISADE_INTERNAL_ERROR',
+      });
+    }
+  }
+
+  flush(): void {
+    this.audit?.flush(this.settings.audit !== false && this.settings.audit.fsync);
+  }
+
+  close(): void {
+    this.audit?.close();
+    this.audit = undefined;
+  }
+
+  private notify(rec: DecisionRecord): void {
+    for (const listener of this.decisionListeners) {
+      try {
+        listener(rec);
+      } catch (err) {
+        this.stats.listenerErrors++;
+        this.internalError('decision listener', err);
+      }
+    }
+  }
+
+  private writeAudit(rec: DecisionRecord, sync: boolean): void {
+    if (!this.audit) return;
+    try {
+      this.audit.append(rec as unknown as Record<string, unknown>, sync);
+    } catch (err) {
+      this.internalError('audit log', err);
+    }
+  }
+
+  private emitSpan(rec: DecisionRecord): void {
+    if (tracingSuppressed()) return;
+    try {
+      emitDecision(rec, this.settings, this.version);
+    } catch (err) {
+      this.stats.telemetryErrors++;
+      this.internalError('telemetry', err);
+    }
+  }
+
+  private openAudit(): void {
+    const a = this.settings.audit;
+    if (!a) return;
+    try {
+      this.audit = new AuditLog(resolve(a.path), {
+        fsync: a.fsync,
+        start: this.settings.auditStart,
+        onError: (err, dropped) => {
+          this.stats.auditFailures++;
+          this.stats.auditDropped += dropped;
+          this.internalError('audit log', err);
+        },
+      });
+    } catch (err) {
+      this.stats.auditFailures++;
+      this.internalError('audit log', err);
+    }
+  }
+}

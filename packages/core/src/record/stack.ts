@@ -1,0 +1,77 @@
+import { fileURLToPath } from 'node:url';
+
+/** One frame of the runtime path that led to a decision. */
+export interface StackFrame {
+  readonly function: string;
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+const internalRoots: string[] = [];
+
+/** Declares a directory whose frames are Palisade's own and never shown as the application's path. */
+export function markInternalDir(dirOrUrl: string | URL): void {
+  const dir = typeof dirOrUrl === 'string' && !dirOrUrl.startsWith('file:') ? dirOrUrl : fileURLToPath(dirOrUrl);
+  const root = dir.endsWith('/') ? dir : `${dir}/`;
+  if (!internalRoots.includes(root)) internalRoots.push(root);
+}
+
+function isInternal(file: string): boolean {
+  if (file.startsWith('node:') || file.startsWith('internal/') || !file.includes('/')) return true;
+  for (const root of internalRoots) if (file.startsWith(root)) return true;
+  return false;
+}
+
+function toPath(file: string): string {
+  if (!file.startsWith('file:')) return file;
+  try {
+    return fileURLToPath(file);
+  } catch {
+    return file;
+  }
+}
+
+const MAX_FRAMES = 64;
+
+/**
+ * Application frames of the current stack, innermost first: Node internals
+ * and Palisade's own frames dropped. Uses V8's structured call sites; the
+ * app's own `Error.prepareStackTrace` (source maps, say) is put back untouched.
+ */
+export function captureAppFrames(limit = 32): StackFrame[] {
+  const prevPrepare = Error.prepareStackTrace;
+  const prevLimit = Error.stackTraceLimit;
+  let sites: NodeJS.CallSite[] = [];
+  try {
+    Error.prepareStackTrace = (_err, callSites) => callSites;
+    Error.stackTraceLimit = MAX_FRAMES;
+    const holder: { stack?: unknown } = {};
+    Error.captureStackTrace(holder, captureAppFrames);
+    sites = Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : [];
+  } finally {
+    Error.prepareStackTrace = prevPrepare;
+    Error.stackTraceLimit = prevLimit;
+  }
+  const frames: StackFrame[] = [];
+  for (const site of sites) {
+    const raw = site.getFileName() ?? site.getScriptNameOrSourceURL?.() ?? '';
+    if (!raw) continue;
+    const file = toPath(raw);
+    if (isInternal(file)) continue;
+    const fn = site.getFunctionName() ?? site.getMethodName();
+    const type = site.getTypeName();
+    frames.push({
+      function: fn ? (type && site.getMethodName() && !site.isToplevel() ? `${type}.${fn}` : fn) : '<anonymous>',
+      file,
+      line: site.getLineNumber() ?? 0,
+      column: site.getColumnNumber() ?? 0,
+    });
+    if (frames.length >= limit) break;
+  }
+  return frames;
+}
+
+export function formatStack(frames: readonly StackFrame[]): string {
+  return frames.map((f) => `    at ${f.function} (${f.file}:${f.line}:${f.column})`).join('\n');
+}

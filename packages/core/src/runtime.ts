@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { TARGET_KIND, type Capability, type Mode } from './capabilities.js';
+import { type CommandTarget } from './compile/command-pattern.js';
+import { type EndpointTarget } from './compile/endpoint-pattern.js';
+import { compilePolicy } from './compile/compile.js';
+import { defaultPlaceholders, expandPlaceholders } from './compile/placeholders.js';
+import { type Scope, scopeStorage } from './context/scope.js';
+import { PalisadeDeniedError } from './errors.js';
+import { Guard } from './guard/guard.js';
+import type { Verdict } from './guard/verdict.js';
+import type { Policy } from './policy/schema.js';
+import { Recorder, type RecorderSettings } from './record/recorder.js';
+import { VERSION } from './version.js';
+
+// Own copy: an app that monkey-patches path.resolve must not change a check.
+const resolvePath = path.resolve;
+
+export interface RuntimeOptions {
+  readonly source?: string;
+  readonly cwd?: string;
+}
+
+function recorderSettings(policy: Policy, cwd: string, values: Parameters<typeof expandPlaceholders>[1], source: string): RecorderSettings {
+  const t = policy.telemetry ?? {};
+  const audit = policy.audit;
+  return {
+    spans: t.spans ?? 'decisions',
+    as: t.as ?? 'span',
+    stacktrace: t.stacktrace ?? true,
+    audit: audit ? { path: resolvePath(cwd, expandPlaceholders(audit.path, values)), fsync: audit.fsync ?? false } : false,
+    auditStart: {
+      mode: policy.mode ?? 'enforce',
+      policySource: source,
+      policySha256: createHash('sha256').update(JSON.stringify(policy)).digest('hex'),
+      palisade: VERSION,
+      node: process.version,
+    },
+  };
+}
+
+/**
+ * The live state: compiled policy, recorder, and the decide functions sensors
+ * call. One per process (see `activeRuntime`).
+ */
+export class Runtime {
+  guard: Guard;
+  policy: Policy;
+  source: string;
+  readonly recorder: Recorder;
+  private recordAllowed: boolean;
+  private readonly learned = new WeakSet<Verdict>();
+
+  constructor(policy: Policy, options: RuntimeOptions = {}) {
+    const cwd = options.cwd ?? process.cwd();
+    this.source = options.source ?? 'policy';
+    const program = compilePolicy(policy, { source: this.source, values: defaultPlaceholders(cwd) });
+    this.guard = new Guard(program);
+    this.policy = policy;
+    this.recorder = new Recorder(recorderSettings(policy, cwd, program.values, this.source), VERSION);
+    this.recordAllowed = this.computeRecordAllowed();
+  }
+
+  get mode(): Mode {
+    return this.guard.mode;
+  }
+
+  /** Swaps in a new policy. Compiles first, so a bad policy leaves the running one in place. */
+  configure(policy: Policy, options: RuntimeOptions = {}): void {
+    const cwd = options.cwd ?? process.cwd();
+    const source = options.source ?? 'policy';
+    const program = compilePolicy(policy, { source, values: defaultPlaceholders(cwd) });
+    this.guard = new Guard(program);
+    this.policy = policy;
+    this.source = source;
+    this.recorder.reconfigure(recorderSettings(policy, cwd, program.values, source));
+    this.recordAllowed = this.computeRecordAllowed();
+  }
+
+  private computeRecordAllowed(): boolean {
+    return this.guard.mode === 'learn' || this.recorder.spansForAllowed;
+  }
+
+  // ---- hot path: pure checks, no recording ----
+
+  view(scope: Scope | undefined = scopeStorage.getStore()) {
+    return scope ? scope.view(this.guard) : this.guard.base;
+  }
+
+  // ---- decisions: check, apply trust labels, record what must be recorded ----
+
+  /** For path and name targets. Paths should be absolute and normalized; a relative one is resolved against the cwd. */
+  decide(capability: Capability, target: string, api?: string, detail?: Readonly<Record<string, unknown>>): Verdict {
+    const scope = scopeStorage.getStore();
+    const view = scope ? scope.view(this.guard) : this.guard.base;
+    if (TARGET_KIND[capability] === 'path' && target.charCodeAt(0) !== 47 && target.includes('/')) target = resolvePath(target);
+    const v = view.check(capability, target);
+    return v.action === 'allow' && !v.labels && !this.recordAllowed ? v : this.after(v, scope, api, detail);
+  }
+
+  decideCommand(target: CommandTarget, api?: string, detail?: Readonly<Record<string, unknown>>): Verdict {
+    const scope = scopeStorage.getStore();
+    const v = (scope ? scope.view(this.guard) : this.guard.base).checkCommand(target);
+    return v.action === 'allow' && !v.labels && !this.recordAllowed ? v : this.after(v, scope, api, detail);
+  }
+
+  decideEndpoint(capability: 'net.connect' | 'net.listen', target: EndpointTarget, api?: string, detail?: Readonly<Record<string, unknown>>): Verdict {
+    const scope = scopeStorage.getStore();
+    const v = (scope ? scope.view(this.guard) : this.guard.base).checkEndpoint(capability, target);
+    return v.action === 'allow' && !v.labels && !this.recordAllowed ? v : this.after(v, scope, api, detail);
+  }
+
+  private after(v: Verdict, scope: Scope | undefined, api?: string, detail?: Readonly<Record<string, unknown>>): Verdict {
+    if (v.action === 'allow') {
+      if (v.labels && scope) scope.addLabels(v.labels);
+      if (this.guard.mode === 'learn' && !this.learned.has(v)) {
+        this.learned.add(v);
+        this.recorder.record(v, scope, api, detail, true);
+      } else if (this.recorder.spansForAllowed) {
+        this.recorder.recordAllowedSpan(v, scope, api, detail);
+      }
+      return v;
+    }
+    this.recorder.record(v, scope, api, detail);
+    return v;
+  }
+}
+
+/** The error a sensor throws (or passes on) for a denied verdict. */
+export function deniedError(v: Verdict): PalisadeDeniedError {
+  return new PalisadeDeniedError(v.capability, v.target, v.rule, v.reason);
+}
+
+const RUNTIME_KEY = Symbol.for('palisade.runtime');
+type Holder = { [RUNTIME_KEY]?: Runtime };
+
+/** The process's runtime, shared across copies of this package (CJS and ESM, or two versions). */
+export function activeRuntime(): Runtime | undefined {
+  return (globalThis as Holder)[RUNTIME_KEY];
+}
+
+export function setActiveRuntime(rt: Runtime | undefined): void {
+  (globalThis as Holder)[RUNTIME_KEY] = rt;
+}

@@ -1,0 +1,37 @@
+/**
+ * `node --import palisade/register app.js` (or `--require` for CommonJS on
+ * Node >= 20.19): loads the policy, installs the sensors, and sets up
+ * telemetry before the app's first line runs.
+ *
+ * A policy that cannot be loaded stops the process, unless PALISADE_MODE
+ * asks for monitor or learn, which continue on the recommended preset with the
+ * problem printed. Palisade never runs unprotected without saying so.
+ */
+import { PalisadePolicyError, RECOMMENDED_POLICY, activeRuntime, init } from '@palisade/core';
+import { installSensors } from './install.js';
+import { setupTelemetry } from './telemetry-sdk.js';
+
+function start(): void {
+  if (activeRuntime()) return; // already registered (both --import and --require given)
+  try {
+    init();
+  } catch (err) {
+    if (!(err instanceof PalisadePolicyError)) throw err;
+    const override = process.env.PALISADE_MODE;
+    if (override === 'monitor' || override === 'learn') {
+      process.stderr.write(`palisade: ${err.message}\npalisade: PALISADE_MODE=${override}: continuing with the recommended preset\n`);
+      init({ policy: { ...RECOMMENDED_POLICY, mode: override }, source: 'recommended preset (policy failed to load)' });
+    } else {
+      process.stderr.write(`palisade: ${err.message}\npalisade: refusing to start without a valid policy (set PALISADE_MODE=monitor to run unprotected while fixing it)\n`);
+      process.exit(1);
+    }
+  }
+  try {
+    setupTelemetry();
+  } catch (err) {
+    activeRuntime()?.recorder.internalError('telemetry setup', err);
+  }
+  installSensors();
+}
+
+start();

@@ -1,0 +1,52 @@
+import { createRequire } from 'node:module';
+import { setFallbackTracerProvider } from '@palisade/core';
+
+// CommonJS loads synchronously, which `--require palisade/register` needs (no top-level await).
+const require = createRequire(import.meta.url);
+
+export interface TelemetrySetup {
+  readonly exporter: string;
+  readonly endpoint?: string | undefined;
+  shutdown(): Promise<void>;
+}
+
+function wanted(env: NodeJS.ProcessEnv): string | undefined {
+  const exporter = env.OTEL_TRACES_EXPORTER?.split(',')[0]?.trim();
+  if (exporter === 'none') return undefined;
+  if (exporter) return exporter;
+  if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT) return 'otlp';
+  return undefined;
+}
+
+/**
+ * Sets up a tracer provider for Palisade's spans when the environment asks for
+ * an exporter (standard OTEL_* variables). It is a fallback, not a global
+ * registration: if the app registers its own OpenTelemetry SDK, Palisade's
+ * spans go there instead, and the app's own registration is never refused.
+ */
+export function setupTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetrySetup | undefined {
+  const kind = wanted(env);
+  if (!kind || env.OTEL_SDK_DISABLED === 'true') return undefined;
+  const base = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
+  const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
+  let exporter: import('@opentelemetry/sdk-trace-base').SpanExporter;
+  let endpoint: string | undefined;
+  if (kind === 'otlp') {
+    const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
+    exporter = new OTLPTraceExporter();
+    endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` : 'http://localhost:4318/v1/traces');
+  } else if (kind === 'console') {
+    exporter = new base.ConsoleSpanExporter();
+  } else {
+    throw new Error(`OTEL_TRACES_EXPORTER=${kind} is not supported by palisade/register: use otlp, console or none`);
+  }
+  const provider = new base.BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME ?? 'palisade-app' }),
+    spanProcessors: [kind === 'console' ? new base.SimpleSpanProcessor(exporter) : new base.BatchSpanProcessor(exporter)],
+  });
+  setFallbackTracerProvider(provider);
+  let done: Promise<void> | undefined;
+  const shutdown = () => (done ??= provider.shutdown().catch(() => undefined));
+  process.once('beforeExit', () => void shutdown());
+  return { exporter: kind, endpoint, shutdown };
+}
