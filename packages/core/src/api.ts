@@ -9,7 +9,7 @@ import { type LoadOptions, loadPolicy, modeOverride, validatePolicy } from './po
 import type { Policy } from './policy/schema.js';
 import type { DecisionRecord, ScopeSnapshot } from './record/decision-record.js';
 import { endScopeSpan, startScopeSpan } from './record/otel.js';
-import { type DecisionListener, type InternalErrorListener, type RecorderStats, listenerRegistry, snapshotScope } from './record/recorder.js';
+import { type DecisionListener, type DetectionListener, type InternalErrorListener, type RecorderStats, listenerRegistry, snapshotScope } from './record/recorder.js';
 import * as sc from './record/semconv.js';
 import { Runtime, activeRuntime, deniedError, setActiveRuntime } from './runtime.js';
 import { VERSION } from './version.js';
@@ -172,20 +172,26 @@ export function scope(): ScopeSnapshot | undefined {
   return snapshotScope(currentScope());
 }
 
-type Events = { decision: DecisionListener; 'internal-error': InternalErrorListener };
+type Events = { decision: DecisionListener; detection: DetectionListener; 'internal-error': InternalErrorListener };
 
-/** `decision`: every recorded decision. `internal-error`: a fault inside Palisade (a listener, the audit log, telemetry). */
+/**
+ * `decision`: every recorded decision. `detection`: every detector finding acted on.
+ * `internal-error`: a fault inside Palisade (a listener, the audit log, telemetry).
+ * Returns a function that removes the listener.
+ */
 export function on<E extends keyof Events>(event: E, listener: Events[E]): () => void {
   const reg = listenerRegistry();
   if (event === 'decision') reg.decision.add(listener as DecisionListener);
+  else if (event === 'detection') reg.detection.add(listener as DetectionListener);
   else if (event === 'internal-error') reg.internalError.add(listener as InternalErrorListener);
-  else throw new TypeError(`palisade.on: unknown event ${JSON.stringify(event)}: expected "decision" or "internal-error"`);
+  else throw new TypeError(`palisade.on: unknown event ${JSON.stringify(event)}: expected "decision", "detection" or "internal-error"`);
   return () => off(event, listener);
 }
 
 export function off<E extends keyof Events>(event: E, listener: Events[E]): void {
   const reg = listenerRegistry();
   if (event === 'decision') reg.decision.delete(listener as DecisionListener);
+  else if (event === 'detection') reg.detection.delete(listener as DetectionListener);
   else reg.internalError.delete(listener as InternalErrorListener);
 }
 

@@ -31,3 +31,23 @@ export interface DecisionRecord {
   /** Sensor-specific facts (arguments, addresses), never content unless opted in. */
   readonly detail?: Readonly<Record<string, unknown>> | undefined;
 }
+
+/** A detector finding acted on (by the LLM guards, body scanners, code sensors). Evidence is already redacted. */
+export interface DetectionRecord {
+  readonly type: 'detection';
+  readonly time: number;
+  /** `prompt-injection`, `secrets`, `pii`, `canary`, `exfil-url`, `dangerous-code`. */
+  readonly detector: string;
+  readonly rule: string;
+  readonly action: 'alert' | 'redact' | 'block';
+  readonly severity?: string | undefined;
+  readonly score?: number | undefined;
+  /** Where the text came from, e.g. `llm.input`, `llm.output`, `llm.tool_call`, `code.eval`. */
+  readonly source: string;
+  /** What the text was bound for or came from: a model, a host, a file. */
+  readonly target?: string | undefined;
+  readonly api?: string | undefined;
+  readonly evidence?: string | undefined;
+  readonly scope?: ScopeSnapshot | undefined;
+  readonly stack?: readonly StackFrame[] | undefined;
+}

@@ -2,11 +2,12 @@ import { resolve } from 'node:path';
 import type { Scope } from '../context/scope.js';
 import type { Verdict } from '../guard/verdict.js';
 import { AuditLog } from './audit-log.js';
-import type { DecisionRecord, ScopeSnapshot } from './decision-record.js';
+import type { DecisionRecord, DetectionRecord, ScopeSnapshot } from './decision-record.js';
 import { emitDecision, tracingSuppressed } from './otel.js';
 import { captureAppFrames } from './stack.js';
 
 export type DecisionListener = (record: DecisionRecord) => void;
+export type DetectionListener = (record: DetectionRecord) => void;
 export type InternalErrorListener = (error: Error, context: { readonly source: string }) => void;
 
 export interface RecorderSettings {
@@ -22,6 +23,7 @@ export interface RecorderStats {
   denied: number;
   alerted: number;
   learned: number;
+  detections: number;
   listenerErrors: number;
   telemetryErrors: number;
   auditFailures: number;
@@ -47,22 +49,28 @@ export function snapshotScope(scope: Scope | undefined): ScopeSnapshot | undefin
  * to `internal-error` listeners instead.
  */
 const LISTENERS_KEY = Symbol.for('palisade.listeners');
-type ListenerRegistry = { decision: Set<DecisionListener>; internalError: Set<InternalErrorListener> };
+type ListenerRegistry = {
+  decision: Set<DecisionListener>;
+  detection: Set<DetectionListener>;
+  internalError: Set<InternalErrorListener>;
+};
 
 /** Listeners live beside the runtime, so `palisade.on()` works before `init()` and across policy reloads. */
 export function listenerRegistry(): ListenerRegistry {
   const g = globalThis as { [LISTENERS_KEY]?: ListenerRegistry };
-  return (g[LISTENERS_KEY] ??= { decision: new Set(), internalError: new Set() });
+  return (g[LISTENERS_KEY] ??= { decision: new Set(), detection: new Set(), internalError: new Set() });
 }
 
 export class Recorder {
   private readonly decisionListeners = listenerRegistry().decision;
+  private readonly detectionListeners = listenerRegistry().detection;
   private readonly errorListeners = listenerRegistry().internalError;
   readonly stats: RecorderStats = {
     recorded: 0,
     denied: 0,
     alerted: 0,
     learned: 0,
+    detections: 0,
     listenerErrors: 0,
     telemetryErrors: 0,
     auditFailures: 0,
@@ -125,6 +133,26 @@ export class Recorder {
     return rec;
   }
 
+  /**
+   * Records a detector finding that was acted on: listeners (`detection`) and
+   * the audit log (synchronously for blocks). Spans are the caller's: a
+   * finding is an event on the span of the call it was found in.
+   */
+  recordDetection(input: Omit<DetectionRecord, 'type' | 'time' | 'scope' | 'stack'>, scope: Scope | undefined): DetectionRecord {
+    const rec: DetectionRecord = { type: 'detection', time: Date.now(), ...input, scope: snapshotScope(scope), stack: captureAppFrames() };
+    this.stats.detections++;
+    for (const listener of this.detectionListeners) {
+      try {
+        listener(rec);
+      } catch (err) {
+        this.stats.listenerErrors++;
+        this.internalError('detection listener', err);
+      }
+    }
+    this.writeAudit(rec, rec.action === 'block');
+    return rec;
+  }
+
   /** An allowed operation spanned under `telemetry.spans: all`: no stack, no audit. */
   recordAllowedSpan(verdict: Verdict, scope: Scope | undefined, api?: string, detail?: Readonly<Record<string, unknown>>): void {
     if (tracingSuppressed()) return;
@@ -182,7 +210,7 @@ export class Recorder {
     }
   }
 
-  private writeAudit(rec: DecisionRecord, sync: boolean): void {
+  private writeAudit(rec: DecisionRecord | DetectionRecord, sync: boolean): void {
     if (!this.audit) return;
     try {
       this.audit.append(rec as unknown as Record<string, unknown>, sync);
