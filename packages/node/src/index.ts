@@ -1,6 +1,39 @@
-import { markInternalDir } from '@palisade/core';
+import { syncBuiltinESMExports } from 'node:module';
+import { activeRuntime, markInternalDir } from '@palisade/core';
+import { installChildProcessSensor } from './sensors/child-process.js';
+import { installCodeSensors } from './sensors/code/index.js';
+import { installFsSensor } from './sensors/fs.js';
+import { installNetworkSensors } from './sensors/network/index.js';
 
 markInternalDir(new URL('..', import.meta.url));
 
-/** Wraps Node's builtin modules so each sensitive call asks the guard first. */
-export function installNodeSensors(): void {}
+const SENSORS: ReadonlyArray<readonly [string, () => void]> = [
+  ['fs', installFsSensor],
+  ['child_process', installChildProcessSensor],
+  ['network', installNetworkSensors],
+  ['code', installCodeSensors],
+];
+
+let installed = false;
+
+/**
+ * Wraps Node's builtin modules so each sensitive call asks the guard first,
+ * then publishes the wrapped functions to ESM named imports. Idempotent. A
+ * sensor that fails to install is reported as an internal error; the others
+ * still install.
+ */
+export function installNodeSensors(): void {
+  if (installed) return;
+  installed = true;
+  for (const [name, install] of SENSORS) {
+    try {
+      install();
+    } catch (err) {
+      activeRuntime()?.recorder.internalError(`${name} sensor`, err);
+    }
+  }
+  syncBuiltinESMExports();
+}
+
+export { pathArg, realPath, toAbsolute, forgetRealPaths } from './normalize/path.js';
+export { wrap, originalOf, isWrapped } from './wrap.js';

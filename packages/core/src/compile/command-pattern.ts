@@ -9,6 +9,12 @@ import { type ParseResult, type RuleRef, fail, ok } from './rule.js';
 export interface CommandTarget {
   readonly executable: string;
   readonly args: readonly string[];
+  /**
+   * Names of variables in the child's environment that can inject code into it
+   * (NODE_OPTIONS, LD_PRELOAD, DYLD_*, …), as the sensor found them. Each must
+   * be allowed by the policy's `spawn.env`.
+   */
+  readonly env?: readonly string[] | undefined;
 }
 
 type ArgToken = { readonly kind: 'any-rest' } | { readonly kind: 'literal'; readonly text: string } | { readonly kind: 'glob'; readonly re: RegExp };

@@ -39,6 +39,8 @@ export interface PolicyProgram {
   readonly deny: Section;
   readonly scopes: readonly CompiledScope[];
   readonly flows: readonly CompiledFlow[];
+  /** `spawn.env`: names of code-injecting variables a child may be given. */
+  readonly spawnEnv: readonly RegExp[];
   /** Per capability, the labels an allowed operation applies, each with its rule set. */
   readonly trust: ReadonlyMap<Capability, ReadonlyArray<{ readonly label: string; readonly set: RuleSet }>>;
 }
@@ -136,7 +138,8 @@ export function compilePolicy(policy: Policy, options: CompileOptions = {}): Pol
     }
   }
   if (problems.length > 0) throw new PalisadePolicyError(options.source ?? 'policy', problems);
-  return { policy, mode: policy.mode ?? 'enforce', values, trustedDirs, allow, deny, scopes, flows, trust };
+  const spawnEnv = (policy.spawn?.env ?? []).map((n) => nameGlobToRegExp(n));
+  return { policy, mode: policy.mode ?? 'enforce', values, trustedDirs, allow, deny, scopes, flows, trust, spawnEnv };
 }
 
 /**

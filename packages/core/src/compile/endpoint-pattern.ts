@@ -8,6 +8,7 @@ import { type ParseResult, type RuleRef, earlier, fail, ok } from './rule.js';
 /** What a network operation is about: the host as asked for, its port, and the address actually used once known. */
 export interface EndpointTarget {
   readonly host: string;
+  /** null when no port is involved (a DNS query): then only the host has to match. */
   readonly port: number | null;
   readonly address?: string | undefined;
   /** Unix domain socket path; host and port are then unused. */
@@ -106,7 +107,7 @@ export function parseEndpointPattern(text: string, values: PlaceholderValues): P
 }
 
 function portMatches(p: PortMatch, port: number | null): boolean {
-  return p === null || (port !== null && port >= p.lo && port <= p.hi);
+  return p === null || port === null || (port >= p.lo && port <= p.hi);
 }
 
 function inRanges(ip: ParsedIP | null, ranges: ReadonlyArray<[ParsedIP, number]>): boolean {

@@ -53,7 +53,8 @@ export class PolicyView {
 
   checkCommand(target: CommandTarget): Verdict {
     const r = this.rules['process.spawn'];
-    const key = target.args.length === 0 ? target.executable : `${target.executable}\0${target.args.join('\0')}`;
+    let key = target.args.length === 0 ? target.executable : `${target.executable}\0${target.args.join('\0')}`;
+    if (target.env && target.env.length > 0) key += `\0\0env:${target.env.join(',')}`;
     return r.cache.get(key) ?? this.decide(r, 'process.spawn', key, target, displayCommand(target));
   }
 
@@ -72,6 +73,13 @@ export class PolicyView {
   }
 
   private evaluate(r: CapabilityRules, capability: Capability, target: Target, display: string): Verdict {
+    const env = capability === 'process.spawn' ? (target as CommandTarget).env : undefined;
+    if (env) {
+      const smuggled = env.find((name) => !this.program.spawnEnv.some((re) => re.test(name)));
+      if (smuggled !== undefined) {
+        return this.refuse(capability, display, 'spawn.env', `the child's environment sets ${smuggled}, which can inject code into it; list it in spawn.env to allow`);
+      }
+    }
     const denied = r.deny?.first(target);
     if (denied) return this.refuse(capability, display, denied.id, denied.note ?? `matches deny entry ${JSON.stringify(denied.text)}`);
     if (r.allow) {

@@ -130,6 +130,14 @@ const TelemetrySchema = z.strictObject({
   content: z.boolean().optional().describe('Include prompt and completion content (after redaction)'),
 });
 
+const SpawnSchema = z.strictObject({
+  env: z
+    .array(z.string().min(1))
+    .optional()
+    .describe('Code-injecting environment variables (NODE_OPTIONS, LD_PRELOAD, DYLD_*, …) a child process may be given; names or globs'),
+  propagate: z.boolean().optional().describe('Child Node processes run with Palisade preloaded and this policy (default true)'),
+});
+
 export const PolicySchema = z.strictObject({
   $schema: z.string().optional(),
   version: z.literal(1),
@@ -143,6 +151,7 @@ export const PolicySchema = z.strictObject({
     .describe('Labels that an allowed operation puts on its run, e.g. {"untrusted": {"tool.call": ["web_fetch"]}}'),
   flows: z.array(FlowSchema).optional(),
   scopes: z.array(ScopeSchema).optional(),
+  spawn: SpawnSchema.optional(),
   audit: AuditSchema.optional(),
   telemetry: TelemetrySchema.optional(),
 });
@@ -154,6 +163,7 @@ export type FlowRule = z.infer<typeof FlowSchema>;
 export type ScopeRule = z.infer<typeof ScopeSchema>;
 export type DetectSettings = z.infer<typeof DetectSchema>;
 export type TelemetrySettings = z.infer<typeof TelemetrySchema>;
+export type SpawnSettings = z.infer<typeof SpawnSchema>;
 
 /** JSON Schema for editors, generated from the zod schema. */
 export function policyJsonSchema(): Record<string, unknown> {

@@ -1,0 +1,2 @@
+/** Not installed yet. */
+export function installChildProcessSensor(): void {}
