@@ -16,6 +16,17 @@ import { VERSION } from './version.js';
 // Own copy: an app that monkey-patches path.resolve must not change a check.
 const resolvePath = path.resolve;
 
+/**
+ * A relative path target resolved against the working directory, as the OS
+ * will resolve it (`secret.txt` must meet the rules for `${cwd}/secret.txt`).
+ * fs paths always; code.* targets only with a slash, since without one they
+ * are pseudo-names (`binding:fs`). Absolute paths are normalized by the guard.
+ */
+export function normalizePathTarget(capability: Capability, target: string): string {
+  if (TARGET_KIND[capability] !== 'path' || target.charCodeAt(0) === 47) return target;
+  return capability === 'fs.read' || capability === 'fs.write' || target.includes('/') ? resolvePath(target) : target;
+}
+
 export interface RuntimeOptions {
   readonly source?: string;
   readonly cwd?: string;
@@ -93,8 +104,7 @@ export class Runtime {
   decide(capability: Capability, target: string, api?: string, detail?: Readonly<Record<string, unknown>>): Verdict {
     const scope = scopeStorage.getStore();
     const view = scope ? scope.view(this.guard) : this.guard.base;
-    if (TARGET_KIND[capability] === 'path' && target.charCodeAt(0) !== 47 && target.includes('/')) target = resolvePath(target);
-    const v = view.check(capability, target);
+    const v = view.check(capability, normalizePathTarget(capability, target));
     return v.action === 'allow' && !v.labels && !this.recordAllowed ? v : this.after(v, scope, api, detail);
   }
 
@@ -108,6 +118,15 @@ export class Runtime {
     const scope = scopeStorage.getStore();
     const v = (scope ? scope.view(this.guard) : this.guard.base).checkEndpoint(capability, target);
     return v.action === 'allow' && !v.labels && !this.recordAllowed ? v : this.after(v, scope, api, detail);
+  }
+
+  /**
+   * Acts on a verdict a sensor got from `view().check*()` itself (when it must
+   * look at the verdict before it counts, e.g. to tell Node's module loader
+   * from the app): applies trust labels and records, exactly as `decide` does.
+   */
+  settle(v: Verdict, api?: string, detail?: Readonly<Record<string, unknown>>): Verdict {
+    return v.action === 'allow' && !v.labels && !this.recordAllowed ? v : this.after(v, scopeStorage.getStore(), api, detail);
   }
 
   private after(v: Verdict, scope: Scope | undefined, api?: string, detail?: Readonly<Record<string, unknown>>): Verdict {

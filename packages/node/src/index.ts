@@ -2,7 +2,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import { activeRuntime, markInternalDir } from '@palisade/core';
 import { installChildProcessSensor } from './sensors/child-process.js';
 import { installCodeSensors } from './sensors/code/index.js';
-import { installFsSensor } from './sensors/fs.js';
+import { installFsSensor } from './sensors/fs/index.js';
 import { installNetworkSensors } from './sensors/network/index.js';
 
 markInternalDir(new URL('..', import.meta.url));

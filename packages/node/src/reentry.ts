@@ -26,3 +26,17 @@ export function callThrough<T>(fn: () => T): T {
     depth--;
   }
 }
+
+/**
+ * Runs user code (a filter callback, say) from inside a call-through with
+ * checks on again, so calls it makes are decided like any other.
+ */
+export function callOut<T>(fn: () => T): T {
+  const saved = depth;
+  depth = 0;
+  try {
+    return fn();
+  } finally {
+    depth = saved;
+  }
+}

@@ -67,11 +67,23 @@ export function pathArg(value: unknown): PathArg | undefined {
   return undefined;
 }
 
+/** Already absolute with no empty, `.` or `..` segment and no trailing slash. */
+export function isCleanAbsolute(p: string): boolean {
+  if (p.charCodeAt(0) !== 47) return false;
+  const n = p.length;
+  if (n > 1 && p.charCodeAt(n - 1) === 47) return false;
+  if (p.includes('//')) return false;
+  for (let i = p.indexOf('/.'); i !== -1; i = p.indexOf('/.', i + 2)) {
+    const c = i + 2 < n ? p.charCodeAt(i + 2) : 47;
+    if (c === 47) return false; // "/./" or trailing "/."
+    if (c === 46 && (i + 3 >= n || p.charCodeAt(i + 3) === 47)) return false; // "/../" or trailing "/.."
+  }
+  return true;
+}
+
 /** Absolute and normalized against the real current directory. */
 export function toAbsolute(p: string): string {
-  // Fast path for the common case: already absolute and clean.
-  if (p.charCodeAt(0) === 47 && !p.includes('/.') && !p.includes('//') && (p.length === 1 || p.charCodeAt(p.length - 1) !== 47)) return p;
-  return resolve(currentDir(), p);
+  return isCleanAbsolute(p) ? p : resolve(currentDir(), p);
 }
 
 const CACHE_LIMIT = 16384;
@@ -88,9 +100,16 @@ export function realPath(abs: string): string {
   const hit = realCache.get(abs);
   if (hit !== undefined) return hit;
   const real = computeRealPath(abs, 0);
-  if (realCache.size >= CACHE_LIMIT) realCache.clear();
-  realCache.set(abs, real);
+  if (!isVolatile(abs)) {
+    if (realCache.size >= CACHE_LIMIT) realCache.clear();
+    realCache.set(abs, real);
+  }
   return real;
+}
+
+/** /proc and /dev/fd paths resolve differently from one moment to the next (fd numbers get reused): never cached. */
+function isVolatile(abs: string): boolean {
+  return abs.startsWith('/proc/') || abs.startsWith('/dev/fd/') || abs === '/proc' || abs.startsWith('/dev/std');
 }
 
 function computeRealPath(abs: string, depth: number): string {
@@ -114,6 +133,32 @@ export function realLocation(abs: string): string {
   return realParent === '/' ? `/${basename(abs)}` : `${realParent}/${basename(abs)}`;
 }
 
+const stringTargets = [new Map<string, string>(), new Map<string, string>()]; // [no-follow, follow]
+
+/**
+ * The checked target for a string path argument: absolute, normalized, and
+ * symlink-resolved (all of it when `follow`, else all but the last component).
+ * Absolute inputs are cached as given, since they do not depend on the cwd,
+ * which keeps the common case to one map lookup.
+ */
+export function stringTarget(raw: string, follow: boolean): string {
+  const absoluteInput = raw.charCodeAt(0) === 47;
+  const cache = stringTargets[follow ? 1 : 0]!;
+  if (absoluteInput) {
+    const hit = cache.get(raw);
+    if (hit !== undefined) return hit;
+  }
+  const abs = toAbsolute(raw);
+  const target = follow ? realPath(abs) : realLocation(abs);
+  if (absoluteInput && !isVolatile(abs)) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(raw, target);
+  }
+  return target;
+}
+
 export function forgetRealPaths(): void {
   realCache.clear();
+  stringTargets[0]!.clear();
+  stringTargets[1]!.clear();
 }

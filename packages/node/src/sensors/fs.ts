@@ -1,2 +1,0 @@
-/** Not installed yet. */
-export function installFsSensor(): void {}

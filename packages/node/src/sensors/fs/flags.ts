@@ -1,0 +1,37 @@
+import { constants } from 'node:fs';
+
+export type FsCapability = 'fs.read' | 'fs.write';
+export const READ: readonly FsCapability[] = ['fs.read'];
+export const WRITE: readonly FsCapability[] = ['fs.write'];
+export const READ_WRITE: readonly FsCapability[] = ['fs.read', 'fs.write'];
+
+const { O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND } = constants;
+
+/**
+ * What opening with these flags can do. O_TRUNC, O_CREAT and O_APPEND write
+ * even when the access mode says read-only (Linux truncates on O_RDONLY|O_TRUNC).
+ * Values Node rejects are classed as reads; Node then throws its own error.
+ */
+export function capabilitiesForFlags(flags: unknown, fallback: readonly FsCapability[] = READ): readonly FsCapability[] {
+  if (typeof flags === 'string') {
+    const writes = /[wa+]/.test(flags);
+    const reads = /[r+]/.test(flags);
+    return writes ? (reads ? READ_WRITE : WRITE) : READ;
+  }
+  if (typeof flags === 'number') {
+    const mode = flags & 3;
+    const writes = mode === O_WRONLY || mode === O_RDWR || (flags & (O_CREAT | O_TRUNC | O_APPEND)) !== 0;
+    const reads = mode !== O_WRONLY;
+    return writes ? (reads ? READ_WRITE : WRITE) : READ;
+  }
+  return fallback;
+}
+
+/** `flag` of an options argument (readFile/writeFile/appendFile), or the default. */
+export function flagOption(options: unknown, fallback: readonly FsCapability[]): readonly FsCapability[] {
+  if (options !== null && typeof options === 'object') {
+    const flag = (options as { flag?: unknown }).flag;
+    if (flag !== undefined) return capabilitiesForFlags(flag, fallback);
+  }
+  return fallback;
+}
