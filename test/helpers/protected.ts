@@ -80,7 +80,9 @@ export async function runProtected(opts: RunOptions, dir = workDir()): Promise<P
     ...(opts.args ?? []),
   ];
   const env: NodeJS.ProcessEnv = { ...process.env };
-  // The test runner's own settings must not leak into the app under test.
+  // The test runner's own settings (its loader, coverage, process tracking) must
+  // not leak into the app under test.
+  for (const k of Object.keys(env)) if (k.startsWith('_TAPJS') || k.startsWith('TAP') || k === 'NODE_V8_COVERAGE') delete env[k];
   delete env.NODE_OPTIONS;
   delete env.PALISADE_POLICY;
   delete env.PALISADE_MODE;
@@ -89,8 +91,12 @@ export async function runProtected(opts: RunOptions, dir = workDir()): Promise<P
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
+  // The test runner hooks child_process in this process and adds its own
+  // NODE_OPTIONS to every child; `env -u` takes them off again before node starts.
+  const wanted = opts.env?.NODE_OPTIONS;
+  const envArgs = ['-u', 'NODE_OPTIONS', '-u', 'NODE_V8_COVERAGE', ...(wanted !== undefined ? [`NODE_OPTIONS=${wanted}`] : [])];
   return new Promise((resolveRun, reject) => {
-    const child = spawn(opts.node ?? process.execPath, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('env', [...envArgs, opts.node ?? process.execPath, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

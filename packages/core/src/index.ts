@@ -1,6 +1,7 @@
 import { markInternalDir } from './record/stack.js';
 
-markInternalDir(new URL('..', import.meta.url));
+// This module's own directory (dist/ or src/): the package's tests and examples are application code.
+markInternalDir(new URL('.', import.meta.url));
 
 export * from './capabilities.js';
 export * from './errors.js';
@@ -18,7 +19,8 @@ export { normalizeHost, parseLooseIPv4, parseIP, formatEndpoint } from './compil
 export { NAMED_SETS } from './compile/ip-sets.js';
 export { defaultPlaceholders, type PlaceholderValues } from './compile/placeholders.js';
 export { PolicySchema, policyJsonSchema } from './policy/schema.js';
-export type { Policy, RuleMap, FlowRule, ScopeRule, DetectSettings, TelemetrySettings } from './policy/schema.js';
+export type { Policy, RuleMap, FlowRule, ScopeRule, DetectSettings, TelemetrySettings, LlmSettings } from './policy/schema.js';
+export { TOOL_ARG_CAPABILITIES } from './policy/schema.js';
 export { loadPolicy, parsePolicy, readPolicyFile, validatePolicy, findPolicyFile, POLICY_FILE_NAMES } from './policy/load.js';
 export type { LoadedPolicy, LoadOptions } from './policy/load.js';
 export { RECOMMENDED_POLICY } from './policy/preset.js';
@@ -30,7 +32,7 @@ export { snapshotScope } from './record/recorder.js';
 export { AuditLog } from './record/audit-log.js';
 export { verifyAuditLog } from './record/verify-audit.js';
 export type { AuditVerification, AuditProblem } from './record/verify-audit.js';
-export { setFallbackTracerProvider, tracingSuppressed } from './record/otel.js';
-export { markInternalDir, captureAppFrames, type StackFrame } from './record/stack.js';
+export { setFallbackTracerProvider, tracingSuppressed, tracer } from './record/otel.js';
+export { markInternalDir, internalDirs, captureAppFrames, type StackFrame } from './record/stack.js';
 export * as semconv from './record/semconv.js';
 export { VERSION } from './version.js';

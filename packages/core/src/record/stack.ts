@@ -17,6 +17,11 @@ export function markInternalDir(dirOrUrl: string | URL): void {
   if (!internalRoots.includes(root)) internalRoots.push(root);
 }
 
+/** Palisade's own package directories (each ends with `/`). */
+export function internalDirs(): readonly string[] {
+  return internalRoots;
+}
+
 function isInternal(file: string): boolean {
   if (file.startsWith('node:') || file.startsWith('internal/') || !file.includes('/')) return true;
   for (const root of internalRoots) if (file.startsWith(root)) return true;

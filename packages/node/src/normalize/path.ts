@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import url from 'node:url';
+import { BroadcastChannel } from 'node:worker_threads';
 
 // Own copies, taken when Palisade loads: an app that later monkey-patches
 // path.resolve, process.cwd or fs.realpathSync cannot change what is checked.
@@ -157,8 +158,27 @@ export function stringTarget(raw: string, follow: boolean): string {
   return target;
 }
 
-export function forgetRealPaths(): void {
+function clearCaches(): void {
   realCache.clear();
   stringTargets[0]!.clear();
   stringTargets[1]!.clear();
+}
+
+// Worker threads run their own Palisade with their own caches: a rename or
+// symlink seen in one thread clears them all.
+const namespaceChannel = new BroadcastChannel('palisade:fs-namespace');
+namespaceChannel.onmessage = clearCaches;
+(namespaceChannel as unknown as { unref(): void }).unref();
+
+/**
+ * Changes Palisade cannot see (other processes, native code) reach the caches
+ * within this interval: every cached resolution is dropped this often.
+ */
+export const REAL_PATH_TTL_MS = 1000;
+setInterval(clearCaches, REAL_PATH_TTL_MS).unref();
+
+/** Called after any call that can change what paths resolve to (rename, unlink, symlink, mkdir, spawn, …). */
+export function forgetRealPaths(): void {
+  clearCaches();
+  namespaceChannel.postMessage(0);
 }

@@ -1,17 +1,16 @@
-import type { Verdict } from '@palisade/core';
+import { type Verdict, internalDirs } from '@palisade/core';
 
 /**
- * Node's CommonJS loader (and, for CommonJS imported from ESM, the ESM
- * translator) reads module sources with the public `fs.readFileSync` and
- * resolves them with `fs.realpathSync`. A restrictive `fs.read` allow list
+ * Node's module loaders read sources through public fs functions: the
+ * CommonJS loader (and the ESM translator for CommonJS) with `fs.readFileSync`
+ * and `fs.realpathSync`, the ESM loader with `fs.promises.readFile`. A restrictive `fs.read` allow list
  * must not break `require`, so such reads pass when all of these hold:
  *  - the caller is Node's own module code (`node:internal/modules/...`);
  *  - the file is a module (.js .cjs .mjs .json .node) or a directory being resolved;
  *  - it lies under the app (the working directory or the main script's
- *    directory at start-up) or in a node_modules directory;
+ *    directory at start-up), in a node_modules directory, or in Palisade itself;
  *  - the verdict did not come from an explicit deny entry (`deny.fs.read`,
  *    a scope's deny, a flow's pattern deny): those win even over Node.
- * The ESM loader reads sources internally and is not seen by the fs sensor at all.
  */
 const MODULE_FILE = /\.(?:c|m)?js$|\.json$|\.node$/;
 const roots: string[] = [];
@@ -24,6 +23,7 @@ export function setAppRoots(dirs: readonly string[]): void {
 function underApp(path: string): boolean {
   if (path.includes('/node_modules/')) return true;
   for (const root of roots) if (path.startsWith(root)) return true;
+  for (const root of internalDirs()) if (path.startsWith(root)) return true;
   return false;
 }
 

@@ -65,11 +65,12 @@ export function callbackWrapper(op: FsOperation, original: AnyFn, api: string): 
 
 /** `fs.promises.x` and promise-returning `fs.x` (openAsBlob): a deny rejects. */
 export function promiseWrapper(op: FsOperation, original: AnyFn, api: string): AnyFn {
-  return function (this: unknown): unknown {
+  const wrapper = function (this: unknown): unknown {
     const rt = activeRuntime();
     if (!rt || insideSensor()) return apply(original, this, arguments);
     const args = slice.call(arguments);
-    const denied = guardPaths(rt, op, args, api, undefined);
+    // Node's ESM loader reads sources with fs.promises.readFile: see module-load.ts.
+    const denied = guardPaths(rt, op, args, api, op.loaderReads ? wrapper : undefined);
     if (denied) return rejectDenied(denied);
     const result = callThrough(original, this, args, op.namespace);
     if (op.namespace && result instanceof Promise) {
@@ -77,6 +78,7 @@ export function promiseWrapper(op: FsOperation, original: AnyFn, api: string): A
     }
     return result;
   };
+  return wrapper;
 }
 
 /** Watchers and other calls that report a bad path by throwing. */
