@@ -1,8 +1,6 @@
 import * as core from '@palisade/core';
-import { markInternalDir } from '@palisade/core';
+import './own-dir.js';
 import { installSensors } from './install.js';
-
-markInternalDir(new URL('..', import.meta.url));
 
 export * from '@palisade/core';
 export { installSensors, start as init };

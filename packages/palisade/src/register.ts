@@ -7,6 +7,7 @@
  * asks for monitor or learn, which continue on the recommended preset with the
  * problem printed. Palisade never runs unprotected without saying so.
  */
+import './own-dir.js';
 import { PalisadePolicyError, RECOMMENDED_POLICY, activeRuntime, init } from '@palisade/core';
 import { installSensors } from './install.js';
 import { setupTelemetry } from './telemetry-sdk.js';

@@ -1,0 +1,114 @@
+import t from 'tap';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runProtected, workDir } from '../helpers/protected.js';
+
+const readEnv = `import fs from 'node:fs';\ntry { fs.readFileSync('.env', 'utf8'); console.log(JSON.stringify({ read: true })); } catch (e) { console.log(JSON.stringify({ read: false, code: e.code })); }`;
+
+t.test('a policy that fails to load stops the process before the app runs, naming each problem', async (t) => {
+  const r = await runProtected({
+    policy: { version: 1, mode: 'enforce', allow: { 'net.connect': ['api.openai.com:https'], 'fs.raed': ['x'] } },
+    script: `console.log('APP RAN');`,
+  });
+  t.equal(r.code, 1);
+  t.notMatch(r.stdout, 'APP RAN');
+  t.match(r.stderr, 'allow.net.connect[0]: "api.openai.com:https": port must be a number, * or a range');
+  t.match(r.stderr, 'allow.fs.raed: unknown key "fs.raed" (did you mean "fs.read"?)');
+  t.match(r.stderr, 'refusing to start');
+});
+
+t.test('an unreadable PALISADE_POLICY stops the process too', async (t) => {
+  const r = await runProtected({ script: `console.log('APP RAN');`, env: { PALISADE_POLICY: 'missing.json' } });
+  t.equal(r.code, 1);
+  t.notMatch(r.stdout, 'APP RAN');
+  t.match(r.stderr, 'cannot read the policy file');
+});
+
+t.test('PALISADE_MODE=monitor lets the app run on the recommended preset, saying why', async (t) => {
+  const r = await runProtected({ policy: { version: 2 }, script: `console.log('APP RAN');`, env: { PALISADE_MODE: 'monitor' } });
+  t.equal(r.code, 0);
+  t.match(r.stdout, 'APP RAN');
+  t.match(r.stderr, 'version: 2: expected 1');
+  t.match(r.stderr, 'continuing with the recommended preset');
+});
+
+t.test('without a policy file: monitor mode, nothing blocked, the would-be deny recorded', async (t) => {
+  const r = await runProtected({ script: readEnv, files: { '.env': 'TOKEN=x' } });
+  t.equal(r.code, 0, r.stderr);
+  t.same(r.json[0], { read: true }, 'monitor mode does not block');
+  const alert = r.audit.find((a) => a.type === 'decision' && a.action === 'alert');
+  t.ok(alert, 'an alert is in ./palisade-audit.jsonl');
+  t.equal(alert?.rule, 'deny.fs.read[0]');
+  t.equal(alert?.mode, 'monitor');
+});
+
+t.test('YAML policy through PALISADE_POLICY, enforced', async (t) => {
+  const dir = workDir();
+  const r = await runProtected(
+    {
+      script: readEnv,
+      files: { '.env': 'TOKEN=x', 'conf/policy.yaml': 'version: 1\nmode: enforce\ndeny:\n  fs.read:\n    - "**/.env"\n' },
+      env: { PALISADE_POLICY: 'conf/policy.yaml' },
+    },
+    dir,
+  );
+  t.same(r.json[0], { read: false, code: 'ERR_PALISADE_DENIED' });
+});
+
+t.test('PALISADE_MODE=monitor overrides an enforce policy', async (t) => {
+  const r = await runProtected({ policy: { version: 1, deny: { 'fs.read': ['**/.env'] } }, script: readEnv, files: { '.env': 'x' }, env: { PALISADE_MODE: 'monitor' } });
+  t.same(r.json[0], { read: true });
+});
+
+t.test('--require palisade/register protects a CommonJS app', async (t) => {
+  const r = await runProtected({
+    policy: { version: 1, deny: { 'fs.read': ['**/.env'] } },
+    preload: 'require',
+    scriptName: 'app.cjs',
+    script: `const fs = require('fs');\ntry { fs.readFileSync('.env'); console.log(JSON.stringify({ read: true })); } catch (e) { console.log(JSON.stringify({ read: false, code: e.code })); }`,
+    files: { '.env': 'x' },
+  });
+  t.equal(r.code, 0, r.stderr);
+  t.same(r.json[0], { read: false, code: 'ERR_PALISADE_DENIED' });
+});
+
+t.test('decisions reach an OTLP collector as spans, with the runtime path', async (t) => {
+  const bodies: Buffer[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (req.url === '/v1/traces') bodies.push(Buffer.concat(chunks));
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => server.close());
+  const port = (server.address() as AddressInfo).port;
+  const r = await runProtected({
+    policy: { version: 1, deny: { 'fs.read': ['**/.env'] } },
+    script: `import fs from 'node:fs';\nfunction loadSecrets() { try { fs.readFileSync('.env'); } catch (e) { console.log(JSON.stringify({ code: e.code })); } }\nloadSecrets();`,
+    files: { '.env': 'x' },
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_SERVICE_NAME: 'otlp-e2e', OTEL_BSP_SCHEDULE_DELAY: '50' },
+  });
+  t.equal(r.code, 0, r.stderr);
+  t.same(r.json[0], { code: 'ERR_PALISADE_DENIED' });
+  const all = Buffer.concat(bodies).toString('latin1');
+  t.ok(bodies.length > 0, 'the collector received an export');
+  for (const s of ['palisade fs.read', 'palisade.capability', 'palisade.verdict', 'deny', 'deny.fs.read[0]', 'code.function.name', 'loadSecrets', 'otlp-e2e']) {
+    t.match(all, s, `export carries ${s}`);
+  }
+});
+
+t.test('the audit log of a protected run verifies', async (t) => {
+  const r = await runProtected({ policy: { version: 1, deny: { 'fs.read': ['**/.env'] }, audit: { path: 'audit/log.jsonl' } }, script: readEnv, files: { '.env': 'x' } });
+  const file = join(r.dir, 'audit', 'log.jsonl');
+  t.ok(existsSync(file));
+  const { verifyAuditLog } = await import('../../packages/core/src/index.js');
+  const v = verifyAuditLog(file);
+  t.ok(v.ok, JSON.stringify(v.problem));
+  t.equal(v.records, 2, 'start record and the deny');
+  t.match(readFileSync(file, 'utf8'), '"action":"deny"');
+});
