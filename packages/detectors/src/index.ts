@@ -1,1 +1,15 @@
-export const DETECTORS_PACKAGE = '@palisade/detectors';
+export * from './types.js';
+export { scan, redact, DEFAULT_THRESHOLDS } from './scan.js';
+export { MAX_HOLD_BACK, HOLD_BACK_PARTS } from './hold-back.js';
+export { detectSecrets, secretsMaxMatchLength, secretRuleIds } from './secrets/index.js';
+export { detectPII, PII_RULES } from './pii/index.js';
+export { createCanary, detectCanaries, CANARY_MAX_LENGTH } from './canary.js';
+export { detectExfilUrls, EXFIL_URL_MAX_LENGTH } from './exfil-url.js';
+export { detectDangerousCode } from './dangerous-code/index.js';
+export { detectPromptInjection, promptInjectionScore, setPromptInjectionClassifier, PROMPT_INJECTION_THRESHOLD, FEATURES as PROMPT_INJECTION_FEATURES } from './prompt-injection/index.js';
+export type { InjectionSource, PromptInjectionOptions, SignalMatch } from './prompt-injection/index.js';
+export { findSignals as promptInjectionSignals, featureVector as promptInjectionFeatureVector } from './prompt-injection/features.js';
+export { normalize, originalSpan } from './normalize/normalize.js';
+export type { Normalized } from './normalize/normalize.js';
+export { findEncodedSegments } from './normalize/decode.js';
+export { regexBound } from './util/regex-bound.js';
