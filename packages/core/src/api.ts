@@ -5,13 +5,13 @@ import type { CommandTarget } from './compile/command-pattern.js';
 import type { EndpointTarget } from './compile/endpoint-pattern.js';
 import { Scope, type ScopeAttributes, currentScope, mergeAttributes, scopeStorage } from './context/scope.js';
 import type { Verdict } from './guard/verdict.js';
-import { type LoadOptions, loadPolicy, modeOverride, validatePolicy } from './policy/load.js';
+import { type LoadOptions, applyEnvironment, loadPolicy, validatePolicy } from './policy/load.js';
 import type { Policy } from './policy/schema.js';
 import type { DecisionRecord, ScopeSnapshot } from './record/decision-record.js';
 import { endScopeSpan, startScopeSpan } from './record/otel.js';
 import { type DecisionListener, type DetectionListener, type InternalErrorListener, type RecorderStats, listenerRegistry, snapshotScope } from './record/recorder.js';
 import * as sc from './record/semconv.js';
-import { Runtime, activeRuntime, deniedError, setActiveRuntime } from './runtime.js';
+import { Runtime, activeRuntime, deniedError, normalizePathTarget, setActiveRuntime } from './runtime.js';
 import { VERSION } from './version.js';
 
 export interface InitOptions extends LoadOptions {
@@ -34,9 +34,7 @@ export function init(options: InitOptions = {}): Runtime {
   let source: string;
   if (options.policy !== undefined) {
     source = options.source ?? 'init options';
-    policy = validatePolicy(options.policy, source);
-    const mode = modeOverride(env);
-    if (mode) policy = { ...policy, mode };
+    policy = applyEnvironment(validatePolicy(options.policy, source), env);
   } else {
     const loaded = loadPolicy(options);
     policy = loaded.policy;
@@ -212,7 +210,7 @@ export function check(op: CheckInput): Verdict {
   if (op.capability === 'process.spawn') return view.checkCommand(op.command);
   if (op.capability === 'net.connect' || op.capability === 'net.listen') return view.checkEndpoint(op.capability, op.endpoint);
   if (TARGET_KIND[op.capability] === undefined) throw new TypeError(`palisade.check: unknown capability ${JSON.stringify(op.capability)}`);
-  return view.check(op.capability, (op as { target: string }).target);
+  return view.check(op.capability, normalizePathTarget(op.capability, (op as { target: string }).target));
 }
 
 /**

@@ -2,7 +2,7 @@ import { basename, dirname, isAbsolute } from 'node:path';
 import picomatch from 'picomatch';
 import { nameGlobToRegExp } from './name-pattern.js';
 import { type PlaceholderValues, expandPlaceholders } from './placeholders.js';
-import { escapeGlob } from './path-pattern.js';
+import { escapeGlob, scanGlob } from './path-pattern.js';
 import { type ParseResult, type RuleRef, fail, ok } from './rule.js';
 
 /** The executable actually run (absolute when it could be resolved) and its arguments. */
@@ -67,8 +67,8 @@ export function parseCommandPattern(input: CommandRuleInput, values: Placeholder
   }
   const expanded = expandPlaceholders(command.startsWith('~/') ? `\${home}${command.slice(1)}` : command, values, escapeGlob);
   if (isAbsolute(expanded)) {
-    const scan = picomatch.scan(expanded);
-    const exact = expanded.replace(/\\(.)/g, '$1');
+    const scan = scanGlob(expanded);
+    const exact = scan.base;
     const path = scan.isGlob ? picomatch(expanded, { dot: true }) : (exe: string) => exe === exact;
     return ok({ path, args });
   }
@@ -111,7 +111,8 @@ export class CommandRuleSet {
   first(target: CommandTarget): RuleRef | undefined {
     const exe = target.executable;
     const name = basename(exe);
-    const trusted = !isAbsolute(exe) || this.trustedDirs.has(dirname(exe));
+    // A relative path with a slash (`./git`, `tmp/git`) is not the program a bare name stands for.
+    const trusted = isAbsolute(exe) ? this.trustedDirs.has(dirname(exe)) : !exe.includes('/');
     for (const { pattern, rule } of this.rules) {
       const exeOk = pattern.name !== undefined ? pattern.name === name && trusted : pattern.path!(exe);
       if (exeOk && (pattern.args === null || argsMatch(pattern.args, target.args))) return rule;

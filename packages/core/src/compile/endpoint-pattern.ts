@@ -88,6 +88,7 @@ export function parseEndpointPattern(text: string, values: PlaceholderValues): P
     const close = text.indexOf(']');
     if (close === -1) return fail('IPv6 address is missing its closing ]');
     hostText = text.slice(1, close);
+    if (!hostText.includes(':')) return fail('brackets hold an IPv6 address or range');
     const rest = text.slice(close + 1);
     if (rest !== '' && !rest.startsWith(':')) return fail('expected :port after ]');
     portText = rest.slice(1);

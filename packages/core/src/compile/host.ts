@@ -57,8 +57,11 @@ export function normalizeHost(raw: string): string {
 export type ParsedIP = ipaddr.IPv4 | ipaddr.IPv6;
 
 /** The address if `host` (already normalized) is an IP literal. */
+const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
 export function parseIP(host: string): ParsedIP | null {
-  if (ipaddr.IPv4.isValidFourPartDecimal(host)) return ipaddr.IPv4.parse(host);
+  // Cheap shape tests first: ipaddr's validators throw and catch internally, which is slow on names.
+  if (DOTTED_QUAD.test(host)) return ipaddr.IPv4.isValidFourPartDecimal(host) ? ipaddr.IPv4.parse(host) : null;
   if (host.includes(':') && ipaddr.IPv6.isValid(host)) return ipaddr.IPv6.parse(host);
   return null;
 }

@@ -14,6 +14,8 @@ export interface PathPattern {
 const GLOB_CHARS = /[\\*?[\]{}()!+@|]/g;
 export const escapeGlob = (s: string): string => s.replace(GLOB_CHARS, '\\$&');
 
+const UNNORMALIZED = /(?:^|\/)\.\.?(?:\/|$)|\/\//;
+
 const PICO_OPTIONS = { dot: true, strictSlashes: false } as const;
 
 /**
@@ -31,9 +33,11 @@ export function parsePathPattern(text: string, values: PlaceholderValues, pseudo
   if (!pseudo && !isAbsolute(pattern) && !pattern.startsWith('*')) {
     pattern = `${escapeGlob(values.cwd)}/${pattern.replace(/^\.\//, '')}`;
   }
-  const scan = picomatch.scan(pattern);
+  // Targets are normalized paths, so `${cwd}/../shared/**` must be read as the directory it names.
+  if (!pseudo && UNNORMALIZED.test(pattern)) pattern = posix.normalize(pattern);
+  const scan = scanGlob(pattern);
   if (!scan.isGlob) {
-    const exact = pseudo ? unescape(pattern) : normalizeLiteral(unescape(pattern));
+    const exact = pseudo ? scan.base : normalizeLiteral(scan.base);
     return ok({ base: pseudo ? '' : exact, exact, test: (p) => p === exact });
   }
   let matcher: (s: string) => boolean;
@@ -42,12 +46,30 @@ export function parsePathPattern(text: string, values: PlaceholderValues, pseudo
   } catch (e) {
     return fail(`is not a valid glob: ${(e as Error).message}`);
   }
-  const base = pseudo || !scan.base.startsWith('/') ? '' : normalizeLiteral(unescape(scan.base)) || '/';
+  const base = pseudo || !scan.base.startsWith('/') ? '' : normalizeLiteral(scan.base) || '/';
   return ok({ base, test: matcher });
 }
 
-function unescape(s: string): string {
-  return s.replace(/\\(.)/g, '$1');
+const GLOB_SYNTAX = new Set(['*', '?', '[', ']', '{', '}', '(', ')', '!', '+', '@', '|']);
+
+/**
+ * Whether a pattern has glob syntax, and its literal leading directories
+ * (unescaped). Our own reading: picomatch.scan takes an escaped `\{a,b\}`
+ * (a working directory named `{a,b}`) for no glob at all.
+ */
+export function scanGlob(pattern: string): { readonly isGlob: boolean; readonly base: string } {
+  let base = '';
+  let segment = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    if (ch === '\\' && i + 1 < pattern.length) segment += pattern[++i];
+    else if (GLOB_SYNTAX.has(ch)) return { isGlob: true, base };
+    else if (ch === '/') {
+      base += `${segment}/`;
+      segment = '';
+    } else segment += ch;
+  }
+  return { isGlob: false, base: base + segment };
 }
 
 function normalizeLiteral(p: string): string {

@@ -1,13 +1,26 @@
-import { CAPABILITIES, type Capability, type Mode } from '../capabilities.js';
+import { posix } from 'node:path';
+import { CAPABILITIES, TARGET_KIND, type Capability, type Mode } from '../capabilities.js';
 import type { CommandTarget } from '../compile/command-pattern.js';
 import { type EndpointTarget } from '../compile/endpoint-pattern.js';
-import { formatEndpoint } from '../compile/host.js';
+import { formatEndpoint, normalizeHost } from '../compile/host.js';
 import { type PolicyProgram, type Section, sectionRuleSet, wholeFalse } from '../compile/compile.js';
 import type { RuleSet, Target } from '../compile/rule-sets.js';
 import type { RuleRef } from '../compile/rule.js';
 import type { Verdict } from './verdict.js';
 
 const CACHE_LIMIT = 8192;
+
+const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
+
+/** Absolute paths not in normal form: `.` or `..` segments, `//`, a trailing `/`. */
+function unnormalized(p: string): boolean {
+  return (p.includes('/.') && DOT_SEGMENT.test(p)) || p.includes('//') || (p.length > 1 && p.charCodeAt(p.length - 1) === 47);
+}
+
+function normalizePath(p: string): string {
+  const n = posix.normalize(p);
+  return n.length > 1 && n.endsWith('/') ? n.slice(0, -1) : n;
+}
 
 interface CapabilityRules {
   readonly deny: RuleSet | undefined;
@@ -48,21 +61,35 @@ export class PolicyView {
   /** Targets that are plain strings: paths (absolute, normalized) and names. */
   check(capability: Capability, target: string): Verdict {
     const r = this.rules[capability];
-    return r.cache.get(target) ?? this.decide(r, capability, target, target, target);
+    const cached = r.cache.get(target);
+    if (cached) return cached;
+    // `/etc/../etc/shadow` and `/etc//shadow` must meet the rules for `/etc/shadow`.
+    const norm = TARGET_KIND[capability] === 'path' && target.charCodeAt(0) === 47 && unnormalized(target) ? normalizePath(target) : target;
+    return this.decide(r, capability, target, norm, norm);
   }
 
   checkCommand(target: CommandTarget): Verdict {
     const r = this.rules['process.spawn'];
-    let key = target.args.length === 0 ? target.executable : `${target.executable}\0${target.args.join('\0')}`;
-    if (target.env && target.env.length > 0) key += `\0\0env:${target.env.join(',')}`;
+    const key = commandKey(target);
     return r.cache.get(key) ?? this.decide(r, 'process.spawn', key, target, displayCommand(target));
   }
 
   checkEndpoint(capability: 'net.connect' | 'net.listen', target: EndpointTarget): Verdict {
     const r = this.rules[capability];
+    // Unambiguous: a socket key starts with two NULs, which a host key (host, NUL, port, NUL, address) never
+    // does; a host or address holding NUL itself gets a JSON key, which holds none.
     const key =
-      target.socketPath !== undefined ? `unix\0${target.socketPath}` : `${target.host}\0${target.port}\0${target.address ?? ''}`;
-    return r.cache.get(key) ?? this.decide(r, capability, key, target, displayEndpoint(target));
+      target.socketPath !== undefined
+        ? `\0\0${target.socketPath}`
+        : target.host.includes('\0') || (target.address !== undefined && target.address.includes('\0'))
+          ? JSON.stringify(target)
+          : `${target.host}\0${target.port}\0${target.address ?? ''}`;
+    const cached = r.cache.get(key);
+    if (cached) return cached;
+    // Hosts are matched in canonical form whatever the caller passed: `LOCALHOST.`, `2130706433`,
+    // `[::ffff:127.0.0.1]` must meet the rules for the address they reach.
+    const norm = target.socketPath !== undefined ? target : { ...target, host: normalizeHost(target.host) };
+    return this.decide(r, capability, key, norm, displayEndpoint(norm));
   }
 
   private decide(r: CapabilityRules, capability: Capability, key: string, target: Target, display: string): Verdict {
@@ -108,6 +135,27 @@ export class PolicyView {
       : { action: 'allow', capability, target: display, rule, reason, mode: this.mode };
     return Object.freeze(v);
   }
+}
+
+/**
+ * Cache key of a command: environment names joined by `=` (which no name can
+ * hold), NUL, the executable, then NUL before each argument. Unambiguous while
+ * no part holds NUL (Node refuses such arguments, but only after the check);
+ * otherwise a JSON key, which holds none.
+ */
+function commandKey(t: CommandTarget): string {
+  let key = '';
+  if (t.env && t.env.length > 0) {
+    for (const e of t.env) if (e === '' || e.includes('=') || e.includes('\0')) return JSON.stringify(t);
+    key = t.env.join('=');
+  }
+  if (t.executable.includes('\0')) return JSON.stringify(t);
+  key += `\0${t.executable}`;
+  for (const a of t.args) {
+    if (a.includes('\0')) return JSON.stringify(t);
+    key += `\0${a}`;
+  }
+  return key;
 }
 
 function quoteArg(arg: string): string {

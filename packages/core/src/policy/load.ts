@@ -4,9 +4,9 @@ import YAML from 'yaml';
 import { MODES, type Mode } from '../capabilities.js';
 import { PalisadePolicyError } from '../errors.js';
 import { RECOMMENDED_POLICY } from './preset.js';
-import { type KnownKeys, describeIssues } from './problems.js';
+import { type KnownKeys, describeIssues, formatPath } from './problems.js';
 import { type Policy, PolicySchema } from './schema.js';
-import { lineColumn, stripJsonComments } from './jsonc.js';
+import { findDuplicateKey, lineColumn, stripJsonComments } from './jsonc.js';
 import { keysAt } from './schema-keys.js';
 
 // Bound before sensors patch fs: reading the policy is Palisade's own I/O.
@@ -29,13 +29,33 @@ export function formatOf(path: string): PolicyFormat {
   return /\.ya?ml$/i.test(path) ? 'yaml' : 'json';
 }
 
+/** `line 3, column 10: ` for a character offset of `text`. */
+function at(text: string, offset: number): string {
+  const { line, column } = lineColumn(text, offset);
+  return `line ${line}, column ${column}`;
+}
+
 /** Parses policy text (JSON with comments, or YAML) and validates it. */
 export function parsePolicy(text: string, source: string, format: PolicyFormat = formatOf(source)): Policy {
+  // Editors on some systems save a byte-order mark; it is not part of the policy.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let data: unknown;
   if (format === 'yaml') {
     const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: true });
     if (doc.errors.length > 0) {
-      throw new PalisadePolicyError(source, doc.errors.map((e) => `${e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}: ` : ''}${e.message.split('\n')[0]}`));
+      throw new PalisadePolicyError(
+        source,
+        doc.errors.map((e) => {
+          const where = e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}: ` : '';
+          // yaml repeats the position and quotes the source after the first line.
+          const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+          if (e.code === 'DUPLICATE_KEY') {
+            const path = yamlKeyPath(doc, e.pos[0]);
+            if (path) return `${formatPath(path)}: duplicate key (${where.slice(0, -2)}): each key may appear only once`;
+          }
+          return `${where}${message}`;
+        }),
+      );
     }
     data = doc.toJS();
   } else {
@@ -43,18 +63,40 @@ export function parsePolicy(text: string, source: string, format: PolicyFormat =
     try {
       data = JSON.parse(stripped);
     } catch (e) {
-      const m = /position (\d+)/.exec((e as Error).message);
-      const where = m ? lineColumn(stripped, Number(m[1])) : undefined;
-      throw new PalisadePolicyError(source, [`${where ? `line ${where.line}, column ${where.column}: ` : ''}${(e as Error).message}`]);
+      // V8's wording differs between Node versions; keep the gist, give the place as line and column.
+      const raw = (e as Error).message;
+      const m = /at position (\d+)/.exec(raw);
+      const offset = m ? Number(m[1]) : /end of JSON input/.test(raw) ? stripped.length : undefined;
+      const message = raw
+        .replace(/ in JSON at position \d+.*$/, '')
+        .replace(/, ".*" is not valid JSON$/, '');
+      throw new PalisadePolicyError(source, [`${offset !== undefined ? `${at(stripped, offset)}: ` : ''}${message}`]);
     }
     // JSON.parse keeps the last of duplicate keys silently; a duplicated "deny" must not vanish.
-    const dup = YAML.parseDocument(stripped, { uniqueKeys: true }).errors.find((err) => err.code === 'DUPLICATE_KEY');
-    if (dup) {
-      const where = dup.linePos ? `line ${dup.linePos[0].line}, column ${dup.linePos[0].col}: ` : '';
-      throw new PalisadePolicyError(source, [`${where}duplicate key (${dup.message.split('\n')[0]})`]);
-    }
+    const dup = findDuplicateKey(stripped);
+    if (dup) throw new PalisadePolicyError(source, [`${formatPath(dup.path)}: duplicate key (${at(stripped, dup.offset)}): each key may appear only once`]);
   }
   return validatePolicy(data, source);
+}
+
+/** Field path of the mapping key that starts at `offset` in a YAML document. */
+function yamlKeyPath(doc: YAML.Document, offset: number): Array<string | number> | undefined {
+  let found: Array<string | number> | undefined;
+  YAML.visit(doc, {
+    Pair(_, pair, ancestors) {
+      const key = pair.key;
+      if (!YAML.isScalar(key) || key.range?.[0] !== offset) return undefined;
+      const path: Array<string | number> = [];
+      const chain = [...ancestors, pair];
+      chain.forEach((node, i) => {
+        if (YAML.isPair(node) && YAML.isScalar(node.key)) path.push(String(node.key.value));
+        else if (YAML.isSeq(node)) path.push(node.items.indexOf(chain[i + 1] as never));
+      });
+      found = path;
+      return YAML.visit.BREAK;
+    },
+  });
+  return found;
 }
 
 export function readPolicyFile(path: string): Policy {
@@ -106,13 +148,19 @@ export function findPolicyFile(options: LoadOptions = {}): string | undefined {
  */
 export function loadPolicy(options: LoadOptions = {}): LoadedPolicy {
   const env = options.env ?? process.env;
-  const mode = modeOverride(env);
+  modeOverride(env); // a bad PALISADE_MODE is reported before the file is read
   const path = findPolicyFile(options);
-  let policy = path ? readPolicyFile(path) : RECOMMENDED_POLICY;
+  const policy = applyEnvironment(path ? readPolicyFile(path) : RECOMMENDED_POLICY, env);
+  return { policy, source: path ?? 'recommended preset', fromFile: path !== undefined };
+}
+
+/** The policy with PALISADE_MODE and PALISADE_AUDIT (a path, or `off`) applied. */
+export function applyEnvironment(policy: Policy, env: Readonly<Record<string, string | undefined>>): Policy {
+  const mode = modeOverride(env);
   if (mode) policy = { ...policy, mode };
   const audit = env.PALISADE_AUDIT;
   if (audit !== undefined && audit !== '') {
     policy = { ...policy, audit: audit === 'off' ? false : { ...(policy.audit || {}), path: audit } };
   }
-  return { policy, source: path ?? 'recommended preset', fromFile: path !== undefined };
+  return policy;
 }

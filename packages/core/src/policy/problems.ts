@@ -77,20 +77,25 @@ function valueAt(root: unknown, path: readonly PathKey[]): unknown {
  */
 export function describeIssues(issues: readonly Issue[], input: unknown, knownKeys: KnownKeys): string[] {
   const lines: string[] = [];
+  // `paht` for `path` is one problem: the "missing" line for the key it stands for is left out.
+  const misspelled = new Set<string>();
   const visit = (issue: Issue, prefix: readonly PathKey[]) => {
     const path = [...prefix, ...issue.path];
     const value = valueAt(input, path);
     switch (issue.code) {
       case 'invalid_union': {
         const options = issue.errors;
-        const deep = options.filter((errs) => errs.some((e) => e.path.length > 0 || e.code !== 'invalid_type'));
+        // An alternative that got past the value's type (into its fields or its own checks) tells most.
+        const deep = options.filter((errs) => errs.some((e) => e.path.length > 0 || (e.code !== 'invalid_type' && e.code !== 'invalid_value')));
         if (deep.length > 0) {
           const best = deep.reduce((a, b) => (depth(b) > depth(a) ? b : a));
           for (const e of best) visit(e, path);
           return;
         }
-        const expected = [...new Set(options.flat().map((e) => (e.code === 'invalid_type' ? String(e.expected) : e.message)))];
-        lines.push(`${formatPath(path)}: ${describeValue(value)}: expected ${expected.join(' or ')}, got ${kindOf(value)}`);
+        // Otherwise every alternative refused the value itself: name them all (`false or object`).
+        const expected = [...new Set(options.flat().map((e) => (e.code === 'invalid_type' ? String(e.expected) : e.code === 'invalid_value' ? e.values.map((v) => JSON.stringify(v)).join(' | ') : e.message)))];
+        const typeOnly = options.flat().every((e) => e.code === 'invalid_type');
+        lines.push(`${formatPath(path)}: ${describeValue(value)}: expected ${expected.join(' or ')}${typeOnly && value !== undefined ? `, got ${kindOf(value)}` : ''}`);
         return;
       }
       case 'unrecognized_keys': {
@@ -98,12 +103,13 @@ export function describeIssues(issues: readonly Issue[], input: unknown, knownKe
         for (const key of issue.keys) {
           const hint = didYouMean(key, known);
           const where = formatPath([...path, key]);
+          if (hint) misspelled.add(formatPath([...path, hint]));
           lines.push(`${where}: unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : known.length ? ` (expected one of ${known.join(', ')})` : ''}`);
         }
         return;
       }
       case 'invalid_type':
-        lines.push(`${formatPath(path)}: ${describeValue(value)}: expected ${issue.expected}, got ${kindOf(value)}`);
+        lines.push(`${formatPath(path)}: ${describeValue(value)}: expected ${issue.expected}${value === undefined ? '' : `, got ${kindOf(value)}`}`);
         return;
       case 'invalid_value':
         lines.push(`${formatPath(path)}: ${describeValue(value)}: expected ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}`);
@@ -117,7 +123,7 @@ export function describeIssues(issues: readonly Issue[], input: unknown, knownKe
     }
   };
   for (const issue of issues) visit(issue, []);
-  return lines;
+  return lines.filter((l) => ![...misspelled].some((p) => l.startsWith(`${p}: missing:`)));
 }
 
 function depth(errs: readonly Issue[]): number {

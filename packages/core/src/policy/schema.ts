@@ -42,6 +42,7 @@ export function patternProblem(capability: Capability, entry: CommandRuleInput):
 
 const checked = <T extends z.ZodType<CommandRuleInput>>(capability: Capability, schema: T) =>
   schema.superRefine((value, ctx) => {
+    if (value === '') return; // already reported once by min(1)
     const problem = patternProblem(capability, value as CommandRuleInput);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
@@ -52,7 +53,7 @@ const commandObject = z.strictObject({
 });
 
 function entrySchema(capability: Capability) {
-  const text = z.string().min(1);
+  const text = z.string().min(1, 'must not be empty');
   if (TARGET_KIND[capability] === 'command') return checked(capability, z.union([text, commandObject]));
   return checked(capability, text);
 }
@@ -138,6 +139,24 @@ const SpawnSchema = z.strictObject({
   propagate: z.boolean().optional().describe('Child Node processes run with Palisade preloaded and this policy (default true)'),
 });
 
+/** Capabilities whose rules a tool call's argument can be held to (`llm.toolCalls.args`). */
+export const TOOL_ARG_CAPABILITIES = ['fs.read', 'fs.write', 'net.connect'] as const;
+
+const LlmSchema = z.strictObject({
+  toolCalls: z
+    .strictObject({
+      onDeny: z
+        .enum(['remove', 'block'])
+        .optional()
+        .describe('A tool call the model proposes that the policy denies: removed from the response (default), or the whole response blocked'),
+      args: z
+        .record(z.string().min(1), z.record(z.string().min(1), z.enum(TOOL_ARG_CAPABILITIES)))
+        .optional()
+        .describe('Per tool, arguments (dot paths for nested ones) whose values must pass a capability\'s rules, e.g. {"read_file": {"path": "fs.read"}}'),
+    })
+    .optional(),
+});
+
 export const PolicySchema = z.strictObject({
   $schema: z.string().optional(),
   version: z.literal(1),
@@ -154,6 +173,7 @@ export const PolicySchema = z.strictObject({
   spawn: SpawnSchema.optional(),
   audit: AuditSchema.optional(),
   telemetry: TelemetrySchema.optional(),
+  llm: LlmSchema.optional().describe('How the LLM client sensors treat what models propose'),
 });
 
 export type Policy = z.infer<typeof PolicySchema>;
@@ -163,6 +183,7 @@ export type FlowRule = z.infer<typeof FlowSchema>;
 export type ScopeRule = z.infer<typeof ScopeSchema>;
 export type DetectSettings = z.infer<typeof DetectSchema>;
 export type TelemetrySettings = z.infer<typeof TelemetrySchema>;
+export type LlmSettings = z.infer<typeof LlmSchema>;
 export type SpawnSettings = z.infer<typeof SpawnSchema>;
 
 /** JSON Schema for editors, generated from the zod schema. */

@@ -10,6 +10,7 @@ import {
   context,
   trace,
 } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DecisionRecord } from './decision-record.js';
 import { formatStack } from './stack.js';
 import * as sc from './semconv.js';
@@ -17,9 +18,18 @@ import * as sc from './semconv.js';
 // The key @opentelemetry/core's suppressTracing() sets; read here without depending on the SDK.
 const SUPPRESS_TRACING_KEY = Symbol.for('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
 
+// Palisade's own exporter I/O. The SDK's suppressTracing() context only reaches it when the app
+// registered a context manager; this marks it without one.
+const ownExport = new AsyncLocalStorage<true>();
+
+/** Runs `fn`, and everything it starts, as Palisade's own telemetry I/O: no spans are made for it. */
+export function runSuppressed<T>(fn: () => T): T {
+  return ownExport.run(true, fn);
+}
+
 /** True inside an exporter's own I/O (or any code the SDK asked not to trace). */
 export function tracingSuppressed(ctx: Context = context.active()): boolean {
-  return ctx.getValue(SUPPRESS_TRACING_KEY) === true;
+  return ownExport.getStore() === true || ctx.getValue(SUPPRESS_TRACING_KEY) === true;
 }
 
 let fallbackProvider: TracerProvider | undefined;
@@ -62,10 +72,12 @@ export function decisionAttributes(rec: DecisionRecord, withStack: boolean): Att
   put(a, sc.ATTR_PALISADE_API, rec.api);
   if (rec.learned) a[sc.ATTR_PALISADE_LEARNED] = true;
   if (rec.scope) {
+    // Run attributes first: one named `id`, `run_id` or `labels` must not replace the scope's own.
+    for (const [k, v] of Object.entries(rec.scope.attributes)) a[`${sc.ATTR_PALISADE_SCOPE_PREFIX}${k}`] = v;
     a[sc.ATTR_PALISADE_SCOPE_ID] = rec.scope.id;
     put(a, sc.ATTR_PALISADE_SCOPE_RUN_ID, rec.scope.runId);
-    for (const [k, v] of Object.entries(rec.scope.attributes)) a[`${sc.ATTR_PALISADE_SCOPE_PREFIX}${k}`] = v;
     if (rec.scope.labels.length > 0) a[sc.ATTR_PALISADE_SCOPE_LABELS] = [...rec.scope.labels];
+    else delete a[sc.ATTR_PALISADE_SCOPE_LABELS];
   }
   const top = rec.stack?.[0];
   if (top) {

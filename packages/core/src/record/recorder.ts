@@ -98,9 +98,18 @@ export class Recorder {
   }
 
   reconfigure(settings: RecorderSettings): void {
-    const samePath = settings.audit && this.audit && resolve(settings.audit.path) === this.audit.path;
+    // The chain goes on only when nothing its start record states has changed: a new policy (hash,
+    // mode) or fsync setting starts a new chain, so every record is read against the policy that decided it.
+    const prev = this.settings.audit;
+    const same =
+      settings.audit &&
+      prev &&
+      this.audit &&
+      resolve(settings.audit.path) === this.audit.path &&
+      settings.audit.fsync === prev.fsync &&
+      JSON.stringify(settings.auditStart) === JSON.stringify(this.settings.auditStart);
     this.settings = settings;
-    if (!samePath) {
+    if (!same) {
       this.audit?.close();
       this.audit = undefined;
       this.openAudit();
