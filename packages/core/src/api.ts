@@ -91,10 +91,12 @@ function telemetryOn(): boolean {
   return rt !== undefined && (rt.policy.telemetry?.spans ?? 'decisions') !== 'off';
 }
 
-function scopeSpan(name: string, attributes: Record<string, string>) {
+function scopeSpan(scope: Scope, name: string, attributes: Record<string, string>) {
   if (!telemetryOn()) return { span: undefined, ctx: undefined };
   try {
-    return startScopeSpan(name, attributes, VERSION);
+    const started = startScopeSpan(name, attributes, VERSION, scope.parent?.nearestSpan);
+    scope.span = started.span;
+    return started;
   } catch (err) {
     activeRuntime()?.recorder.internalError('telemetry', err);
     return { span: undefined, ctx: undefined };
@@ -107,12 +109,15 @@ function scopeSpan(name: string, attributes: Record<string, string>) {
  * everything in it. Returns what `fn` returns.
  */
 export function run<T>(attributes: ScopeAttributes, fn: () => T): T {
+  if (attributes !== null && typeof attributes === 'object' && Object.prototype.hasOwnProperty.call(attributes, 'tool')) {
+    throw new TypeError('palisade.run(attributes, fn): "tool" is reserved for palisade.tool() scopes');
+  }
   const parent = currentScope();
   const scope = new Scope('run', parent, mergeAttributes(parent, attributes), parent?.tool);
   const agent = scope.attributes.agent;
   const attrs: Record<string, string> = { [sc.ATTR_GEN_AI_OPERATION_NAME]: 'invoke_agent', [sc.ATTR_PALISADE_SCOPE_ID]: scope.id };
   if (agent) attrs[sc.ATTR_GEN_AI_AGENT_NAME] = agent;
-  const { span, ctx } = scopeSpan(agent ? `invoke_agent ${agent}` : 'invoke_agent', attrs);
+  const { span, ctx } = scopeSpan(scope, agent ? `invoke_agent ${agent}` : 'invoke_agent', attrs);
   return runInScope(scope, span, ctx, fn);
 }
 
@@ -138,7 +143,7 @@ export function tool<A extends unknown[], R>(name: string, fn: (...args: A) => R
     }
     const parent = currentScope();
     const scope = new Scope('tool', parent, mergeAttributes(parent, {}, name), name);
-    const { span, ctx } = scopeSpan(`execute_tool ${name}`, {
+    const { span, ctx } = scopeSpan(scope, `execute_tool ${name}`, {
       [sc.ATTR_GEN_AI_OPERATION_NAME]: 'execute_tool',
       [sc.ATTR_GEN_AI_TOOL_NAME]: name,
       [sc.ATTR_PALISADE_SCOPE_ID]: scope.id,
@@ -151,7 +156,7 @@ export function tool<A extends unknown[], R>(name: string, fn: (...args: A) => R
 
 const LABEL = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 
-/** Puts labels (`untrusted`, `sensitive`, …) on the current scope and its ancestors; `flows` read them. */
+/** Puts labels (`untrusted`, `sensitive`, …) on the current scope and the enclosing ones up to its run; `flows` read them. */
 export function label(...labels: string[]): void {
   for (const l of labels) {
     if (typeof l !== 'string' || !LABEL.test(l)) throw new TypeError(`palisade.label: ${JSON.stringify(l)} is not a label (letters, digits, _ . -, starting with a letter)`);

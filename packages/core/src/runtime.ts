@@ -60,7 +60,8 @@ export class Runtime {
   source: string;
   readonly recorder: Recorder;
   private recordAllowed: boolean;
-  private readonly learned = new WeakSet<Verdict>();
+  /** Learn mode: each distinct allowed operation is recorded once (bounded; beyond it, repeats may be recorded again). */
+  private readonly learned = new Set<string>();
 
   constructor(policy: Policy, options: RuntimeOptions = {}) {
     const cwd = options.cwd ?? process.cwd();
@@ -132,8 +133,10 @@ export class Runtime {
   private after(v: Verdict, scope: Scope | undefined, api?: string, detail?: Readonly<Record<string, unknown>>): Verdict {
     if (v.action === 'allow') {
       if (v.labels && scope) scope.addLabels(v.labels);
-      if (this.guard.mode === 'learn' && !this.learned.has(v)) {
-        this.learned.add(v);
+      const learnKey = this.guard.mode === 'learn' ? `${v.capability}\0${v.target}` : undefined;
+      if (learnKey !== undefined && !this.learned.has(learnKey)) {
+        if (this.learned.size >= 100_000) this.learned.clear();
+        this.learned.add(learnKey);
         this.recorder.record(v, scope, api, detail, true);
       } else if (this.recorder.spansForAllowed) {
         this.recorder.recordAllowedSpan(v, scope, api, detail);

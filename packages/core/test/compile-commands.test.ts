@@ -139,3 +139,10 @@ t.test('name patterns: models, tools, eval kinds', async (t) => {
   const exactFirst = viewOf({ deny: { 'tool.call': ['web_fetch', 'web_*'] } });
   t.equal(exactFirst.check('tool.call', 'web_fetch').rule, 'deny.tool.call[0]');
 });
+
+t.test('a bare name in a deny list matches that program in any directory', async (t) => {
+  const view = viewOf({ version: 1, deny: { 'process.spawn': ['curl'] } });
+  for (const exe of ['/usr/bin/curl', '/tmp/curl', '/home/u/bin/curl', 'curl']) t.equal(view.checkCommand(cmd(exe, 'x')).action, 'deny', exe);
+  t.equal(view.checkCommand(cmd('/usr/bin/../bin/curl')).action, 'deny', 'a path with dot segments still names curl');
+  t.equal(view.checkCommand(cmd('/usr/bin/wget')).action, 'allow');
+});

@@ -166,3 +166,11 @@ t.test('property: any working directory name is matched literally', async (t) =>
   );
   t.pass();
 });
+
+t.test('a slash-less pattern starting with * matches that file name in any directory', async (t) => {
+  const view = viewOf({ version: 1, deny: { 'fs.read': ['*.pem', '*secret*'] } });
+  t.equal(view.check('fs.read', '/etc/ssl/private/server.pem').action, 'deny');
+  t.equal(view.check('fs.read', `${VALUES.cwd}/key.pem`).action, 'deny');
+  t.equal(view.check('fs.read', '/srv/app/my-secret-notes.txt').action, 'deny');
+  t.equal(view.check('fs.read', '/srv/app/notes.txt').action, 'allow');
+});

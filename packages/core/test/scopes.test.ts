@@ -135,12 +135,23 @@ t.test('labels flow from a tool up to its run and down to later tools, never to 
   t.same(labels(), []);
 });
 
-t.test('a label on a nested run also lands on the run it is part of', async (t) => {
+t.test('a label on a nested run stays in it: per-request runs inside an outer run never share labels', async (t) => {
   fresh(t, {});
-  run({ agent: 'outer' }, () => {
-    run({ agent: 'sub' }, () => label('untrusted'));
-    t.same(labels(), ['untrusted'], 'the outer run took in what the sub-run read');
+  run({ agent: 'server' }, () => {
+    run({ user: 'mallory' }, () => {
+      tool('web_fetch', () => label('untrusted'))();
+      t.same(labels(), ['untrusted'], 'the tool labelled its own run');
+    });
+    t.same(labels(), [], 'the outer run did not take it');
+    run({ user: 'alice' }, () => t.same(labels(), [], 'a sibling request starts clean'));
+    label('sensitive');
+    run({ user: 'bob' }, () => t.same(labels(), ['sensitive'], 'a nested run inherits what its outer run carries'));
   });
+});
+
+t.test('"tool" is reserved: a run cannot claim a tool name to match tool overlays', async (t) => {
+  fresh(t, {});
+  t.throws(() => run({ tool: 'web_fetch' } as never, () => 1), { name: 'TypeError', message: /reserved/ });
 });
 
 t.test('trust labels are applied by the allowed operations that match them', async (t) => {

@@ -101,7 +101,8 @@ export class CommandRuleSet {
   private readonly rules: Array<{ pattern: CommandPattern; rule: RuleRef }> = [];
   size = 0;
 
-  constructor(private readonly trustedDirs: ReadonlySet<string>) {}
+  /** `trustedDirs` null: a bare name matches the program in any directory (deny and trust rules). */
+  constructor(private readonly trustedDirs: ReadonlySet<string> | null) {}
 
   add(pattern: CommandPattern, rule: RuleRef): void {
     this.size++;
@@ -112,7 +113,7 @@ export class CommandRuleSet {
     const exe = target.executable;
     const name = basename(exe);
     // A relative path with a slash (`./git`, `tmp/git`) is not the program a bare name stands for.
-    const trusted = isAbsolute(exe) ? this.trustedDirs.has(dirname(exe)) : !exe.includes('/');
+    const trusted = this.trustedDirs === null || (isAbsolute(exe) ? this.trustedDirs.has(dirname(exe)) : !exe.includes('/'));
     for (const { pattern, rule } of this.rules) {
       const exeOk = pattern.name !== undefined ? pattern.name === name && trusted : pattern.path!(exe);
       if (exeOk && (pattern.args === null || argsMatch(pattern.args, target.args))) return rule;

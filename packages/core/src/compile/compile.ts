@@ -130,7 +130,7 @@ export function compilePolicy(policy: Policy, options: CompileOptions = {}): Pol
   for (const [label, map] of Object.entries(policy.trust ?? {})) {
     const section = compileSection(map, `trust.${label}`, values, counter, problems, () => `trust.${label}`);
     for (const cap of CAPABILITIES) {
-      const set = sectionRuleSet(cap, [section], trustedDirs);
+      const set = sectionRuleSet(cap, [section], null);
       if (!set) continue;
       const list = trust.get(cap) ?? [];
       list.push({ label, set });
@@ -147,7 +147,11 @@ export function compilePolicy(policy: Policy, options: CompileOptions = {}): Pol
  * mentions it. `true` anywhere matches all; `false` contributes nothing but
  * still counts as a mention (so an allow list of `false` denies everything).
  */
-export function sectionRuleSet(cap: Capability, sections: readonly Section[], trustedDirs: ReadonlySet<string>): RuleSet | undefined {
+/**
+ * `trustedDirs` applies to bare command names in allow lists; pass null for
+ * deny and trust rules, where `curl` means curl wherever it lives.
+ */
+export function sectionRuleSet(cap: Capability, sections: readonly Section[], trustedDirs: ReadonlySet<string> | null): RuleSet | undefined {
   const sets: RuleSet[] = [];
   let mentioned = false;
   for (const s of sections) {

@@ -21,7 +21,7 @@ const PICO_OPTIONS = { dot: true, strictSlashes: false } as const;
 /**
  * Path globs (picomatch syntax, dotfiles included). Placeholders and a leading
  * `~/` expand first; other relative patterns are taken against `${cwd}` unless
- * they start with `*` (`**\/.env` matches anywhere). With `pseudoNames`, a
+ * they start with `*` (`**\/.env` matches anywhere; `*.pem` means `**\/*.pem`). With `pseudoNames`, a
  * pattern without `/` matches non-path targets such as `binding:fs` or `eval`.
  */
 export function parsePathPattern(text: string, values: PlaceholderValues, pseudoNames = false): ParseResult<PathPattern> {
@@ -30,6 +30,8 @@ export function parsePathPattern(text: string, values: PlaceholderValues, pseudo
   let pattern = text.startsWith('~/') ? `\${home}${text.slice(1)}` : text;
   pattern = expandPlaceholders(pattern, values, escapeGlob);
   const pseudo = pseudoNames && !pattern.includes('/');
+  // `*.pem`, like a .gitignore line, means a file of that name in any directory.
+  if (!pseudo && pattern.startsWith('*') && !pattern.includes('/')) pattern = `**/${pattern}`;
   if (!pseudo && !isAbsolute(pattern) && !pattern.startsWith('*')) {
     pattern = `${escapeGlob(values.cwd)}/${pattern.replace(/^\.\//, '')}`;
   }
@@ -47,7 +49,27 @@ export function parsePathPattern(text: string, values: PlaceholderValues, pseudo
     return fail(`is not a valid glob: ${(e as Error).message}`);
   }
   const base = pseudo || !scan.base.startsWith('/') ? '' : normalizeLiteral(scan.base) || '/';
-  return ok({ base, test: matcher });
+  return ok({ base, test: basenameMatcher(pattern) ?? matcher });
+}
+
+const ANY_DIR_NAME = /^\*\*\/([^/]+)$/;
+
+/**
+ * `**\/NAME` (the shape of most deny entries: `**\/.env`, `**\/*.pem`) only
+ * looks at the last path component: matching that alone is equivalent for
+ * absolute paths and avoids running a whole-path glob on every lookup.
+ */
+function basenameMatcher(pattern: string): ((path: string) => boolean) | undefined {
+  const m = ANY_DIR_NAME.exec(pattern);
+  if (!m) return undefined;
+  const name = m[1]!;
+  const scan = scanGlob(name);
+  if (!scan.isGlob) {
+    const literal = scan.base;
+    return (p) => p.length >= literal.length && p.endsWith(literal) && (p.length === literal.length || p.charCodeAt(p.length - literal.length - 1) === 47);
+  }
+  const nameMatch = picomatch(name, PICO_OPTIONS);
+  return (p) => nameMatch(p.slice(p.lastIndexOf('/') + 1));
 }
 
 const GLOB_SYNTAX = new Set(['*', '?', '[', ']', '{', '}', '(', ')', '!', '+', '@', '|']);

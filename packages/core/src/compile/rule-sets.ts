@@ -45,7 +45,7 @@ export interface ParsedEntry {
 }
 
 /** Builds the indexed rule set for one capability from parsed entries (already in order). */
-export function buildRuleSet(capability: Capability, entries: readonly ParsedEntry[], trustedDirs: ReadonlySet<string>): RuleSet {
+export function buildRuleSet(capability: Capability, entries: readonly ParsedEntry[], trustedDirs: ReadonlySet<string> | null): RuleSet {
   switch (TARGET_KIND[capability]) {
     case 'path': {
       const set = new PathRuleSet();

@@ -11,10 +11,12 @@ let nextId = 0;
 const idPrefix = `${process.pid.toString(36)}-${Date.now().toString(36)}`;
 
 /**
- * One agent run, request, or tool execution. Labels flow both ways along the
- * scope tree: a scope sees its ancestors' labels, and a label put on a scope
- * is also put on its ancestors (a tool's result flows back into its run).
- * Siblings never share labels. Labels are only ever added.
+ * One agent run, request, or tool execution. A scope sees its ancestors'
+ * labels. A label put on a tool scope also goes on the tools around it and on
+ * their run (a tool's result flows back into the run), but stops there: a
+ * nested run never labels the run it was started from, so per-request runs
+ * inside a long-lived outer run, or sibling sub-agents, never share labels.
+ * Labels are only ever added.
  */
 export class Scope {
   readonly id: string;
@@ -25,6 +27,8 @@ export class Scope {
   private cachedView: PolicyView | undefined;
   private cachedLabels: ReadonlySet<string> = new Set();
   private matched: { guard: Guard; scopes: number[] } | undefined;
+  /** The scope's invoke_agent / execute_tool span, when telemetry is on. */
+  span: import('@opentelemetry/api').Span | undefined;
 
   constructor(
     readonly kind: ScopeKind,
@@ -36,16 +40,22 @@ export class Scope {
     this.attributes = attributes;
   }
 
+  /** The nearest span of this scope or an enclosing one. */
+  get nearestSpan(): import('@opentelemetry/api').Span | undefined {
+    for (let s: Scope | undefined = this; s; s = s.parent) if (s.span) return s.span;
+    return undefined;
+  }
+
   get run(): Scope | undefined {
     let s: Scope | undefined = this;
     while (s && s.kind !== 'run') s = s.parent;
     return s;
   }
 
-  /** Adds labels here and on every ancestor. Returns true when something was new. */
+  /** Adds labels here and on the enclosing scopes up to and including the run. Returns true when something was new. */
   addLabels(labels: readonly string[]): boolean {
     let changed = false;
-    for (let s: Scope | undefined = this; s; s = s.parent) {
+    for (let s: Scope | undefined = this; s; s = s.kind === 'run' ? undefined : s.parent) {
       for (const l of labels) {
         if (!s.own.has(l)) {
           s.own.add(l);

@@ -48,7 +48,7 @@ export class PolicyView {
     const rules = {} as Record<Capability, CapabilityRules>;
     for (const cap of CAPABILITIES) {
       rules[cap] = {
-        deny: sectionRuleSet(cap, denySections, program.trustedDirs),
+        deny: sectionRuleSet(cap, denySections, null),
         allow: sectionRuleSet(cap, allowSections, program.trustedDirs),
         allowFalse: wholeFalse(cap, allowSections),
         trust: program.trust.get(cap),
@@ -71,7 +71,12 @@ export class PolicyView {
   checkCommand(target: CommandTarget): Verdict {
     const r = this.rules['process.spawn'];
     const key = commandKey(target);
-    return r.cache.get(key) ?? this.decide(r, 'process.spawn', key, target, displayCommand(target));
+    const cached = r.cache.get(key);
+    if (cached) return cached;
+    // `/usr/bin/../bin/curl` is curl.
+    const exe = target.executable;
+    const norm = exe.charCodeAt(0) === 47 && unnormalized(exe) ? { ...target, executable: normalizePath(exe) } : target;
+    return this.decide(r, 'process.spawn', key, norm, displayCommand(norm));
   }
 
   checkEndpoint(capability: 'net.connect' | 'net.listen', target: EndpointTarget): Verdict {

@@ -97,16 +97,25 @@ export interface SpanSettings {
 }
 
 /** Records a decision as its own span, or as an event on the active span. */
-export function emitDecision(rec: DecisionRecord, settings: SpanSettings, version: string): void {
-  const attrs = decisionAttributes(rec, settings.stacktrace);
-  if (settings.as === 'event') {
-    const active = trace.getActiveSpan();
-    if (active?.isRecording()) {
-      active.addEvent(sc.EVENT_PALISADE_DECISION, attrs, rec.time);
-      return;
-    }
+export function emitDecision(rec: DecisionRecord, settings: SpanSettings, version: string, scopeSpan?: Span): void {
+  const active = trace.getActiveSpan();
+  if (settings.as === 'event' && active?.isRecording()) {
+    active.addEvent(sc.EVENT_PALISADE_DECISION, decisionAttributes(rec, settings.stacktrace), rec.time);
+    return;
   }
-  const span = tracer(version).startSpan(`palisade ${rec.capability}`, { kind: SpanKind.INTERNAL, attributes: attrs, startTime: rec.time });
+  // Without a context manager (no SDK set one up) the scope's own span is the parent.
+  const parent = !active && scopeSpan ? trace.setSpan(context.active(), scopeSpan) : context.active();
+  const span = tracer(version).startSpan(
+    `palisade ${rec.capability}`,
+    { kind: SpanKind.INTERNAL, startTime: rec.time, attributes: { [sc.ATTR_PALISADE_CAPABILITY]: rec.capability, [sc.ATTR_PALISADE_VERDICT]: rec.action } },
+    parent,
+  );
+  // Building the attributes (stack text included) is skipped when nothing records the span.
+  if (!span.isRecording()) {
+    span.end();
+    return;
+  }
+  span.setAttributes(decisionAttributes(rec, settings.stacktrace));
   if (rec.action === 'deny') {
     span.setAttribute(sc.ATTR_ERROR_TYPE, 'PalisadeDeniedError');
     span.setStatus({ code: SpanStatusCode.ERROR, message: rec.reason });
@@ -115,9 +124,11 @@ export function emitDecision(rec: DecisionRecord, settings: SpanSettings, versio
 }
 
 /** Starts the `invoke_agent` / `execute_tool` span of a scope; the caller runs its work inside the returned context. */
-export function startScopeSpan(name: string, attributes: Attributes, version: string): { span: Span; ctx: Context } {
-  const span = tracer(version).startSpan(name, { kind: SpanKind.INTERNAL, attributes });
-  return { span, ctx: trace.setSpan(context.active(), span) };
+export function startScopeSpan(name: string, attributes: Attributes, version: string, parentSpan?: Span): { span: Span; ctx: Context } {
+  const active = context.active();
+  const parent = parentSpan && !trace.getSpan(active) ? trace.setSpan(active, parentSpan) : active;
+  const span = tracer(version).startSpan(name, { kind: SpanKind.INTERNAL, attributes }, parent);
+  return { span, ctx: trace.setSpan(parent, span) };
 }
 
 export function endScopeSpan(span: Span, error?: unknown): void {

@@ -138,7 +138,7 @@ export class Recorder {
     if (learned) this.stats.learned++;
     this.notify(rec);
     this.writeAudit(rec, verdict.action === 'deny');
-    if (this.settings.spans !== 'off') this.emitSpan(rec);
+    if (this.settings.spans !== 'off') this.emitSpan(rec, scope);
     return rec;
   }
 
@@ -178,7 +178,7 @@ export class Recorder {
       scope: snapshotScope(scope),
       detail,
     };
-    this.emitSpan(rec);
+    this.emitSpan(rec, scope);
   }
 
   internalError(source: string, error: unknown): void {
@@ -228,10 +228,10 @@ export class Recorder {
     }
   }
 
-  private emitSpan(rec: DecisionRecord): void {
+  private emitSpan(rec: DecisionRecord, scope: Scope | undefined): void {
     if (tracingSuppressed()) return;
     try {
-      emitDecision(rec, this.settings, this.version);
+      emitDecision(rec, this.settings, this.version, scope?.nearestSpan);
     } catch (err) {
       this.stats.telemetryErrors++;
       this.internalError('telemetry', err);
