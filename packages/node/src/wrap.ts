@@ -3,17 +3,25 @@
  * length and own properties (e.g. `fs.realpathSync.native`, `util.promisify.custom`),
  * so code inspecting the function sees what it saw before.
  */
-const ORIGINAL = Symbol.for('palisade.original');
 const wrappedRegistry: Array<{ target: object; key: PropertyKey; original: unknown }> = [];
 
 type AnyFn = (...args: any[]) => any;
 
+// Originals stay out of reach: any property on the wrapper, even under a
+// symbol, would hand every caller the unchecked function.
+const originals = new WeakMap<object, unknown>();
+// Which functions are Palisade's wrappers, shared by every copy of this
+// package so none wraps another's; membership only, it yields no original.
+const WRAPPERS_KEY = Symbol.for('palisade.wrappers');
+const wrappers: WeakSet<object> = ((globalThis as Record<symbol, unknown>)[WRAPPERS_KEY] as WeakSet<object> | undefined) ??
+  ((globalThis as Record<symbol, unknown>)[WRAPPERS_KEY] = new WeakSet<object>());
+
 export function originalOf<F extends AnyFn>(fn: F): F {
-  return ((fn as unknown as Record<symbol, unknown>)[ORIGINAL] as F | undefined) ?? fn;
+  return (originals.get(fn) as F | undefined) ?? fn;
 }
 
 export function isWrapped(fn: unknown): boolean {
-  return typeof fn === 'function' && (fn as unknown as Record<symbol, unknown>)[ORIGINAL] !== undefined;
+  return typeof fn === 'function' && wrappers.has(fn);
 }
 
 /**
@@ -27,7 +35,8 @@ export function wrap<F extends AnyFn>(target: object, key: PropertyKey, make: (o
   if (typeof original !== 'function' || isWrapped(original)) return undefined;
   const wrapper = make(original as F);
   copyFunctionShape(original as F, wrapper);
-  Object.defineProperty(wrapper, ORIGINAL, { value: original, enumerable: false });
+  originals.set(wrapper, original);
+  wrappers.add(wrapper);
   const desc = Object.getOwnPropertyDescriptor(target, key);
   if (desc && 'value' in desc && desc.configurable) Object.defineProperty(target, key, { ...desc, value: wrapper });
   else if (desc && !desc.writable && !desc.set) return undefined; // frozen: cannot wrap
@@ -39,6 +48,8 @@ export function wrap<F extends AnyFn>(target: object, key: PropertyKey, make: (o
 function copyFunctionShape(from: AnyFn, to: AnyFn): void {
   for (const k of Reflect.ownKeys(from)) {
     if (k === 'length' || k === 'name' || k === 'prototype' || k === 'arguments' || k === 'caller') continue;
+    // A property the wrapper defines itself (e.g. its own util.promisify.custom) wins.
+    if (Object.prototype.hasOwnProperty.call(to, k)) continue;
     const d = Object.getOwnPropertyDescriptor(from, k);
     if (d) Object.defineProperty(to, k, d);
   }
