@@ -143,3 +143,12 @@ t.test('control: without Palisade the same script does read the secret (the chec
   const r = await attempt(`${report}\nimport { readFileSync } from 'node:fs';\nreport('unprotected', () => readFileSync('secret/key', 'utf8'));`, { preload: 'none' });
   t.match(output(r), SECRET);
 });
+
+t.test('importing a denied file after the app registers its own off-thread module hooks', async (t) => {
+  await expectDenied(
+    t,
+    `import { register } from 'node:module';
+register('data:text/javascript,export async function load(u, c, next) { return next(u, c); }', import.meta.url);
+try { const m = await import('./secret/data.json', { with: { type: 'json' } }); console.log('LEAK ' + JSON.stringify(m)); } catch (e) { console.log(JSON.stringify({ how: 'import json after register', code: e.code })); }`,
+  );
+});

@@ -36,3 +36,4 @@ export { setFallbackTracerProvider, tracingSuppressed, runSuppressed, tracer } f
 export { markInternalDir, internalDirs, captureAppFrames, type StackFrame } from './record/stack.js';
 export * as semconv from './record/semconv.js';
 export { VERSION } from './version.js';
+export { wrap, originalOf, isWrapped, unwrapAll } from './wrap.js';

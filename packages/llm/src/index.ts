@@ -1,6 +1,11 @@
 import { markInternalDir } from '@palisade/core';
 
-markInternalDir(new URL('..', import.meta.url));
+markInternalDir(new URL('.', import.meta.url));
 
-/** Hooks the LLM client libraries (openai, @anthropic-ai/sdk). */
-export function installLlmSensors(): void {}
+export { installLlmSensors } from './instrumentation.js';
+export { registerLlmLoader, LLM_MODULES } from './loader.js';
+export { PalisadeBlockedError, PalisadeToolCallError } from './errors.js';
+export { HoldBack, DEFAULT_MAX_HOLD, type HoldBackOptions, type HoldBackHooks } from './stream/hold-back.js';
+export type { ActedFinding, FindingAction } from './guards/detect.js';
+export { modelForms } from './model.js';
+export * as semconv from './semconv.js';

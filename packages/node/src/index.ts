@@ -1,3 +1,5 @@
+// First: snapshots the CommonJS modules loaded before the sensors and their dependencies.
+export { checkPreload, type PreloadReport, type PreloadCheckOptions } from './preload-check.js';
 import { syncBuiltinESMExports } from 'node:module';
 import { activeRuntime, markInternalDir } from '@palisade/core';
 import { installChildProcessSensor } from './sensors/child-process.js';
@@ -5,7 +7,7 @@ import { installCodeSensors } from './sensors/code/index.js';
 import { installFsSensor } from './sensors/fs/index.js';
 import { installNetworkSensors } from './sensors/network/index.js';
 
-markInternalDir(new URL('..', import.meta.url));
+markInternalDir(new URL('.', import.meta.url));
 
 const SENSORS: ReadonlyArray<readonly [string, () => void]> = [
   ['fs', installFsSensor],
@@ -36,4 +38,8 @@ export function installNodeSensors(): void {
 }
 
 export { pathArg, realPath, toAbsolute, forgetRealPaths } from './normalize/path.js';
+export { installFsSensor };
+export { appRoots, setAppRoots } from './sensors/fs/module-load.js';
 export { wrap, originalOf, isWrapped } from './wrap.js';
+export { setChildPreload } from './sensors/child-process-propagate.js';
+export { setCodeInspector, setWorkerPreload, type CodeInspector, type CodeSource } from './sensors/code/index.js';

@@ -1,12 +1,25 @@
+import { fileURLToPath } from 'node:url';
 import { activeRuntime } from '@palisade/core';
-import { installNodeSensors } from '@palisade/node';
+import { installLlmSensors } from '@palisade/llm';
+import { checkPreload, installNodeSensors, setChildPreload, setWorkerPreload } from '@palisade/node';
+
+// Worker threads load Palisade through this module (see the code sensors).
+const registerPath = fileURLToPath(new URL('./register.js', import.meta.url));
 
 /** Installs every sensor package. A sensor that fails to install is reported, never fatal to the app. */
 export function installSensors(): void {
   const rt = activeRuntime();
   try {
+    setWorkerPreload(registerPath);
+    setChildPreload(registerPath);
+    checkPreload({ registerPath });
     installNodeSensors();
   } catch (err) {
     rt?.recorder.internalError('node sensors', err);
+  }
+  try {
+    installLlmSensors();
+  } catch (err) {
+    rt?.recorder.internalError('llm sensors', err);
   }
 }

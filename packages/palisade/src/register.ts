@@ -9,6 +9,8 @@
  */
 import './own-dir.js';
 import { PalisadePolicyError, RECOMMENDED_POLICY, activeRuntime, init } from '@palisade/core';
+import { registerLlmLoader } from '@palisade/llm';
+import { guardLoaderThread } from './guard-loader-thread.js';
 import { installSensors } from './install.js';
 import { setupTelemetry } from './telemetry-sdk.js';
 
@@ -31,6 +33,17 @@ function start(): void {
     setupTelemetry();
   } catch (err) {
     activeRuntime()?.recorder.internalError('telemetry setup', err);
+  }
+  try {
+    guardLoaderThread();
+  } catch (err) {
+    activeRuntime()?.recorder.internalError('module loader thread', err);
+  }
+  try {
+    // Before the app's imports, so ESM imports of the LLM SDKs can be hooked.
+    registerLlmLoader();
+  } catch (err) {
+    activeRuntime()?.recorder.internalError('llm loader', err);
   }
   installSensors();
 }

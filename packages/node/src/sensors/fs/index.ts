@@ -25,9 +25,9 @@ function installOperation(op: FsOperation): void {
  * Wraps every public path-taking function of `fs` and `fs/promises` (one
  * object: `require('fs/promises') === require('fs').promises`).
  */
-export function installFsSensor(): void {
+export function installFsSensor(roots?: readonly string[]): void {
   const main = process.argv[1];
-  setAppRoots([currentDir(), ...(main ? [dirname(main)] : [])]);
+  setAppRoots(roots ?? [currentDir(), ...(main ? [dirname(main)] : [])]);
   for (const op of FS_OPERATIONS) installOperation(op);
   // `.native` variants hang off the wrapped functions (copied from the originals): wrap them too.
   const realpathOp = FS_OPERATIONS.find((o) => o.name === 'realpath')!;

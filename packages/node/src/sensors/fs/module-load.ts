@@ -20,6 +20,11 @@ export function setAppRoots(dirs: readonly string[]): void {
   for (const d of dirs) roots.push(d.endsWith('/') ? d : `${d}/`);
 }
 
+/** The directories set by `setAppRoots` (for handing to another thread). */
+export function appRoots(): readonly string[] {
+  return roots;
+}
+
 function underApp(path: string): boolean {
   if (path.includes('/node_modules/')) return true;
   for (const root of roots) if (path.startsWith(root)) return true;

@@ -1,0 +1,42 @@
+import { createRequire, register as registerAsync } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+export const LLM_MODULES = ['openai', '@anthropic-ai/sdk'];
+const ENTRY_URLS = [/\/node_modules\/openai\/index\.m?js$/, /\/node_modules\/@anthropic-ai\/sdk\/index\.m?js$/];
+
+const KEY = Symbol.for('palisade.llm.loader');
+
+/** Whether `module.registerHooks` can run import-in-the-middle in-thread (it reads the Node version). */
+function syncHooksWork(): boolean {
+  try {
+    const { supportsSyncHooks } = require('import-in-the-middle/supports-sync-hooks.mjs') as { supportsSyncHooks(): boolean };
+    return supportsSyncHooks();
+  } catch {
+    // No require() of ES modules (Node < 20.19): no synchronous hooks either.
+    return false;
+  }
+}
+
+/**
+ * Registers import-in-the-middle's loader for the LLM SDKs only (their entry
+ * modules, also when reached through an npm alias), so ESM imports of openai
+ * and @anthropic-ai/sdk can be hooked. Must run before the app's imports:
+ * `palisade/register` calls it. Other modules are left to Node's own loader.
+ * Synchronous in-thread hooks where Node supports them, else the off-thread
+ * `module.register` loader. Returns how it registered.
+ */
+export function registerLlmLoader(): 'sync' | 'async' | 'already' {
+  const g = globalThis as { [KEY]?: 'sync' | 'async' };
+  if (g[KEY]) return 'already';
+  const include = [...LLM_MODULES, ...ENTRY_URLS];
+  if (syncHooksWork()) {
+    const hooks = require('import-in-the-middle/register-hooks.mjs') as { register(o: { include: unknown[] }): void };
+    hooks.register({ include });
+    g[KEY] = 'sync';
+  } else {
+    registerAsync(new URL('./iitm-hook.js', import.meta.url), { data: { include } });
+    g[KEY] = 'async';
+  }
+  return g[KEY];
+}
