@@ -146,3 +146,12 @@ t.test('a bare name in a deny list matches that program in any directory', async
   t.equal(view.checkCommand(cmd('/usr/bin/../bin/curl')).action, 'deny', 'a path with dot segments still names curl');
   t.equal(view.checkCommand(cmd('/usr/bin/wget')).action, 'allow');
 });
+
+t.test('bare names may be globs: "*" in a deny list covers every program', async (t) => {
+  const view = viewOf({ version: 1, deny: { 'process.spawn': ['*'] }, allow: { 'process.spawn': ['python*'] } });
+  for (const exe of ['/bin/sh', '/usr/bin/ls', '/tmp/x', 'ls']) t.equal(view.checkCommand(cmd(exe)).action, 'deny', exe);
+  const allowOnly = viewOf({ version: 1, allow: { 'process.spawn': ['python*'] } });
+  t.equal(allowOnly.checkCommand(cmd('/usr/bin/python3', '-V')).action, 'allow');
+  t.equal(allowOnly.checkCommand(cmd('/tmp/python3')).action, 'deny', 'an allow glob still needs a trusted directory');
+  t.equal(allowOnly.checkCommand(cmd('/usr/bin/perl')).action, 'deny');
+});

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { setFallbackTracerProvider } from '@palisade/core';
+import { runSuppressed, setFallbackTracerProvider } from '@palisade/core';
 
 // CommonJS loads synchronously, which `--require palisade/register` needs (no top-level await).
 const require = createRequire(import.meta.url);
@@ -40,6 +40,7 @@ export function setupTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryS
   } else {
     throw new Error(`OTEL_TRACES_EXPORTER=${kind} is not supported by palisade/register: use otlp, console or none`);
   }
+  suppressOwnExport(exporter);
   const provider = new base.BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME ?? 'palisade-app' }),
     spanProcessors: [kind === 'console' ? new base.SimpleSpanProcessor(exporter) : new base.BatchSpanProcessor(exporter)],
@@ -49,4 +50,13 @@ export function setupTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryS
   const shutdown = () => (done ??= provider.shutdown().catch(() => undefined));
   process.once('beforeExit', () => void shutdown());
   return { exporter: kind, endpoint, shutdown };
+}
+
+/**
+ * The exporter's own requests pass the network sensors like any other; they
+ * must not become spans, which would be exported in turn, and so on.
+ */
+function suppressOwnExport(exporter: import('@opentelemetry/sdk-trace-base').SpanExporter): void {
+  const exportSpans = exporter.export.bind(exporter);
+  exporter.export = (spans, done) => runSuppressed(() => exportSpans(spans, done));
 }

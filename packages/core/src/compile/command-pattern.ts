@@ -22,6 +22,8 @@ type ArgToken = { readonly kind: 'any-rest' } | { readonly kind: 'literal'; read
 export interface CommandPattern {
   /** Bare program name: matches that program in a trusted directory (PATH at start-up, Node's own). */
   readonly name?: string;
+  /** Bare name with `*`/`?` (`python*`, `*`): matched against the program name. */
+  readonly nameGlob?: RegExp;
   /** Absolute path or path glob of the executable. */
   readonly path?: (exe: string) => boolean;
   /** null: any arguments. */
@@ -73,6 +75,7 @@ export function parseCommandPattern(input: CommandRuleInput, values: Placeholder
     return ok({ path, args });
   }
   if (expanded.includes('/')) return fail(`command "${command}" must be a bare name or an absolute path`);
+  if (/[*?]/.test(expanded)) return ok({ nameGlob: nameGlobToRegExp(expanded), args });
   return ok({ name: expanded, args });
 }
 
@@ -115,7 +118,8 @@ export class CommandRuleSet {
     // A relative path with a slash (`./git`, `tmp/git`) is not the program a bare name stands for.
     const trusted = this.trustedDirs === null || (isAbsolute(exe) ? this.trustedDirs.has(dirname(exe)) : !exe.includes('/'));
     for (const { pattern, rule } of this.rules) {
-      const exeOk = pattern.name !== undefined ? pattern.name === name && trusted : pattern.path!(exe);
+      const exeOk =
+        pattern.name !== undefined ? pattern.name === name && trusted : pattern.nameGlob !== undefined ? trusted && pattern.nameGlob.test(name) : pattern.path!(exe);
       if (exeOk && (pattern.args === null || argsMatch(pattern.args, target.args))) return rule;
     }
     return undefined;
