@@ -138,3 +138,12 @@ t.test('the earliest matching entry decides across names, globs and addresses', 
   const x = viewOf({ deny: { 'net.connect': ['a.com:80', 'a.com:22'] } });
   t.equal(conn(x, 'a.com', 22).rule, 'deny.net.connect[1]');
 });
+
+t.test('@loopback in net.listen does not admit listening on every interface', async (t) => {
+  const view = viewOf({ version: 1, allow: { 'net.listen': ['@loopback'], 'net.connect': ['@loopback'] } });
+  t.equal(view.checkEndpoint('net.listen', { host: '127.0.0.1', port: 3000 }).action, 'allow');
+  t.equal(view.checkEndpoint('net.listen', { host: '::1', port: 3000 }).action, 'allow');
+  t.equal(view.checkEndpoint('net.listen', { host: '0.0.0.0', port: 3000 }).action, 'deny');
+  t.equal(view.checkEndpoint('net.listen', { host: '::', port: 3000 }).action, 'deny');
+  t.equal(view.checkEndpoint('net.connect', { host: '0.0.0.0', port: 3000 }).action, 'allow', 'a connect to 0.0.0.0 reaches loopback');
+});

@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import { NAMED_SETS, NAMED_SET_NAMES } from './ip-sets.js';
+import { NAMED_SET_NAMES, namedSet } from './ip-sets.js';
 import { type ParsedIP, normalizeHost, parseIP } from './host.js';
 import { type PathPattern, PathRuleSet, parsePathPattern } from './path-pattern.js';
 import type { PlaceholderValues } from './placeholders.js';
@@ -41,10 +41,10 @@ function parsePort(text: string): ParseResult<PortMatch> {
   return fail('port must be a number, * or a range');
 }
 
-function parseHost(text: string): ParseResult<HostMatch> {
+function parseHost(text: string, capability: 'net.connect' | 'net.listen'): ParseResult<HostMatch> {
   if (text === '*') return ok({ kind: 'any' });
   if (text.startsWith('@')) {
-    const set = NAMED_SETS[text.slice(1)];
+    const set = namedSet(text.slice(1), capability);
     if (!set) return fail(`unknown address set ${text}: expected one of ${NAMED_SET_NAMES.map((n) => `@${n}`).join(', ')}`);
     return ok({ kind: 'cidr', ranges: set.cidrs, names: set.names });
   }
@@ -76,7 +76,7 @@ function parseHost(text: string): ParseResult<HostMatch> {
  * bare without a port. A pattern starting with `/`, `${` or `unix:` is a glob
  * over unix socket paths.
  */
-export function parseEndpointPattern(text: string, values: PlaceholderValues): ParseResult<EndpointPattern> {
+export function parseEndpointPattern(text: string, values: PlaceholderValues, capability: 'net.connect' | 'net.listen' = 'net.connect'): ParseResult<EndpointPattern> {
   if (text.length === 0) return fail('must not be empty');
   if (text.startsWith('unix:') || text.startsWith('/') || text.startsWith('${') || text.startsWith('~/')) {
     const p = parsePathPattern(text.replace(/^unix:/, ''), values);
@@ -100,7 +100,7 @@ export function parseEndpointPattern(text: string, values: PlaceholderValues): P
     portText = colon === -1 ? '' : text.slice(colon + 1);
     if (colon !== -1 && portText === '') return fail('port must be a number, * or a range');
   }
-  const host = parseHost(hostText);
+  const host = parseHost(hostText, capability);
   if (!host.ok) return host;
   const port = parsePort(portText);
   if (!port.ok) return port;

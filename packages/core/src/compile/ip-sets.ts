@@ -27,3 +27,12 @@ export const NAMED_SETS: Readonly<Record<string, NamedSet>> = {
 };
 
 export const NAMED_SET_NAMES = Object.keys(NAMED_SETS);
+
+// Listening on an unspecified address means every interface, not loopback.
+const LOOPBACK_FOR_LISTEN = set(['127.0.0.0/8', '::1/128'], ['localhost']);
+
+/** The set `@name` stands for in a rule of this capability, or undefined. */
+export function namedSet(name: string, capability: 'net.connect' | 'net.listen' = 'net.connect'): NamedSet | undefined {
+  if (capability === 'net.listen' && name === 'loopback') return LOOPBACK_FOR_LISTEN;
+  return Object.prototype.hasOwnProperty.call(NAMED_SETS, name) ? NAMED_SETS[name] : undefined;
+}

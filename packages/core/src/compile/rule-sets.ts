@@ -24,7 +24,7 @@ export function parseEntry(capability: Capability, entry: CommandRuleInput, valu
     case 'name':
       return parseNamePattern(text);
     case 'endpoint':
-      return parseEndpointPattern(text, values);
+      return parseEndpointPattern(text, values, capability as 'net.connect' | 'net.listen');
     case 'command':
       return parseCommandPattern(entry, values);
   }
