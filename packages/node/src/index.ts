@@ -43,3 +43,4 @@ export { appRoots, setAppRoots } from './sensors/fs/module-load.js';
 export { wrap, originalOf, isWrapped } from './wrap.js';
 export { setChildPreload } from './sensors/child-process-propagate.js';
 export { setCodeInspector, setWorkerPreload, type CodeInspector, type CodeSource } from './sensors/code/index.js';
+export { INHERIT_KEY, type Inherited } from './sensors/code/worker-inherit.js';

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { activeRuntime } from '@palisade/core';
 import { installLlmSensors } from '@palisade/llm';
-import { checkPreload, installNodeSensors, setChildPreload, setWorkerPreload } from '@palisade/node';
+import { checkPreload, installNodeSensors, setChildPreload, setCodeInspector, setWorkerPreload } from '@palisade/node';
+import { inspectCode } from './code-inspection.js';
 
 // Worker threads load Palisade through this module (see the code sensors).
 const registerPath = fileURLToPath(new URL('./register.js', import.meta.url));
@@ -12,6 +13,7 @@ export function installSensors(): void {
   try {
     setWorkerPreload(registerPath);
     setChildPreload(registerPath);
+    setCodeInspector(inspectCode);
     checkPreload({ registerPath });
     installNodeSensors();
   } catch (err) {

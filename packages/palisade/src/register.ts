@@ -8,7 +8,9 @@
  * problem printed. Palisade never runs unprotected without saying so.
  */
 import './own-dir.js';
+import { getEnvironmentData, isMainThread } from 'node:worker_threads';
 import { PalisadePolicyError, RECOMMENDED_POLICY, activeRuntime, init } from '@palisade/core';
+import { INHERIT_KEY, type Inherited } from '@palisade/node';
 import { registerLlmLoader } from '@palisade/llm';
 import { guardLoaderThread } from './guard-loader-thread.js';
 import { installSensors } from './install.js';
@@ -16,8 +18,11 @@ import { setupTelemetry } from './telemetry-sdk.js';
 
 function start(): void {
   if (activeRuntime()) return; // already registered (both --import and --require given)
+  // A worker started by a protected thread runs under that thread's policy, whatever files say.
+  const inherited = isMainThread ? undefined : (getEnvironmentData(INHERIT_KEY) as Inherited | undefined);
   try {
-    init();
+    if (inherited) init({ policy: inherited.policy, source: inherited.source });
+    else init();
   } catch (err) {
     if (!(err instanceof PalisadePolicyError)) throw err;
     const override = process.env.PALISADE_MODE;
