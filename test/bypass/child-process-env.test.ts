@@ -141,7 +141,6 @@ await attempt('proto-env', () => execFileSync('node', ['-e', '0'], { env: { PATH
 
 t.test(
   'a child node process started in another working directory keeps the parent policy paths',
-  { todo: 'core must compile the child policy with the parent placeholder values (PALISADE_POLICY_VALUES)' },
   async (t) => {
     const r = await run(t, {
       policy: policy({ allow: { 'process.spawn': ['node', process.execPath], 'fs.read': ['${cwd}/**'] }, deny: {} }),

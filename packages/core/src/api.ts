@@ -5,7 +5,7 @@ import type { CommandTarget } from './compile/command-pattern.js';
 import type { EndpointTarget } from './compile/endpoint-pattern.js';
 import { Scope, type ScopeAttributes, currentScope, mergeAttributes, scopeStorage } from './context/scope.js';
 import type { Verdict } from './guard/verdict.js';
-import { type LoadOptions, applyEnvironment, loadPolicy, validatePolicy } from './policy/load.js';
+import { type LoadOptions, applyEnvironment, loadPolicy, placeholderOverride, validatePolicy } from './policy/load.js';
 import type { Policy } from './policy/schema.js';
 import type { DecisionRecord, ScopeSnapshot } from './record/decision-record.js';
 import { endScopeSpan, startScopeSpan } from './record/otel.js';
@@ -40,7 +40,8 @@ export function init(options: InitOptions = {}): Runtime {
     policy = loaded.policy;
     source = options.source ?? loaded.source;
   }
-  const runtimeOptions = { source, ...(options.cwd ? { cwd: options.cwd } : {}) };
+  const values = placeholderOverride(env);
+  const runtimeOptions = { source, ...(options.cwd ? { cwd: options.cwd } : {}), ...(values ? { values } : {}) };
   let rt = activeRuntime();
   if (rt) rt.configure(policy, runtimeOptions);
   else {

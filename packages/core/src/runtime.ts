@@ -4,7 +4,7 @@ import { TARGET_KIND, type Capability, type Mode } from './capabilities.js';
 import { type CommandTarget } from './compile/command-pattern.js';
 import { type EndpointTarget } from './compile/endpoint-pattern.js';
 import { compilePolicy } from './compile/compile.js';
-import { defaultPlaceholders, expandPlaceholders } from './compile/placeholders.js';
+import { type PlaceholderValues, defaultPlaceholders, expandPlaceholders } from './compile/placeholders.js';
 import { type Scope, scopeStorage } from './context/scope.js';
 import { PalisadeDeniedError } from './errors.js';
 import { Guard } from './guard/guard.js';
@@ -28,6 +28,8 @@ export function normalizePathTarget(capability: Capability, target: string): str
 }
 
 export interface RuntimeOptions {
+  /** Placeholder values (`${cwd}`, `${home}`, `${tmp}`); default: this process's. */
+  readonly values?: PlaceholderValues;
   readonly source?: string;
   readonly cwd?: string;
 }
@@ -64,9 +66,10 @@ export class Runtime {
   private readonly learned = new Set<string>();
 
   constructor(policy: Policy, options: RuntimeOptions = {}) {
-    const cwd = options.cwd ?? process.cwd();
+    const values = options.values ?? defaultPlaceholders(options.cwd ?? process.cwd());
+    const cwd = values.cwd;
     this.source = options.source ?? 'policy';
-    const program = compilePolicy(policy, { source: this.source, values: defaultPlaceholders(cwd) });
+    const program = compilePolicy(policy, { source: this.source, values });
     this.guard = new Guard(program);
     this.policy = policy;
     this.recorder = new Recorder(recorderSettings(policy, cwd, program.values, this.source), VERSION);
@@ -79,9 +82,10 @@ export class Runtime {
 
   /** Swaps in a new policy. Compiles first, so a bad policy leaves the running one in place. */
   configure(policy: Policy, options: RuntimeOptions = {}): void {
-    const cwd = options.cwd ?? process.cwd();
+    const values = options.values ?? defaultPlaceholders(options.cwd ?? process.cwd());
+    const cwd = values.cwd;
     const source = options.source ?? 'policy';
-    const program = compilePolicy(policy, { source, values: defaultPlaceholders(cwd) });
+    const program = compilePolicy(policy, { source, values });
     this.guard = new Guard(program);
     this.policy = policy;
     this.source = source;

@@ -264,3 +264,19 @@ t.test('property: a 200-rule policy decides the same cached and uncached', async
   );
   t.ok(denies > 100 && allows > 100, `both outcomes exercised (${allows} allowed, ${denies} denied)`);
 });
+
+t.test('inherited target properties (Object.prototype pollution) are ignored', async (t) => {
+  const view = viewOf({ version: 1, allow: { 'net.connect': ['/tmp/*.sock', 'api.example.com:443'] }, spawn: { env: [] } });
+  const proto = Object.prototype as Record<string, unknown>;
+  try {
+    proto.socketPath = '/tmp/ok.sock';
+    proto.address = '10.0.0.1';
+    t.equal(view.checkEndpoint('net.connect', { host: 'evil.example.org', port: 443 }).action, 'deny', 'an inherited socketPath does not make a TCP connect a socket check');
+    proto.env = [];
+    t.equal(view.checkCommand({ executable: '/usr/bin/git', args: [], env: ['NODE_OPTIONS'] }).rule, 'spawn.env', 'own env still counts');
+  } finally {
+    delete proto.socketPath;
+    delete proto.address;
+    delete proto.env;
+  }
+});

@@ -255,3 +255,11 @@ t.test('a bad policy never silently weakens protection', async (t) => {
     t.equal(check({ capability: 'tool.call', target: 'shell' }).action, 'deny');
   });
 });
+
+t.test('PALISADE_POLICY_VALUES: the placeholder values a parent process hands its children', async (t) => {
+  const { placeholderOverride } = await import('../src/policy/load.js');
+  t.same(placeholderOverride({ PALISADE_POLICY_VALUES: '{"cwd":"/app","home":"/home/u","tmp":"/tmp"}' }), { cwd: '/app', home: '/home/u', tmp: '/tmp' });
+  t.equal(placeholderOverride({}), undefined);
+  t.throws(() => placeholderOverride({ PALISADE_POLICY_VALUES: '{"cwd":"relative","home":"/h","tmp":"/t"}' }), { code: 'ERR_PALISADE_POLICY', message: /PALISADE_POLICY_VALUES/ });
+  t.throws(() => placeholderOverride({ PALISADE_POLICY_VALUES: 'not json' }), { code: 'ERR_PALISADE_POLICY' });
+});

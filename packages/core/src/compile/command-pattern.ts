@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { basename, dirname, isAbsolute } from 'node:path';
 import picomatch from 'picomatch';
 import { nameGlobToRegExp } from './name-pattern.js';
@@ -116,7 +117,7 @@ export class CommandRuleSet {
     const exe = target.executable;
     const name = basename(exe);
     // A relative path with a slash (`./git`, `tmp/git`) is not the program a bare name stands for.
-    const trusted = this.trustedDirs === null || (isAbsolute(exe) ? this.trustedDirs.has(dirname(exe)) : !exe.includes('/'));
+    const trusted = this.trustedDirs === null || (isAbsolute(exe) ? isTrustedDir(this.trustedDirs, dirname(exe)) : !exe.includes('/'));
     for (const { pattern, rule } of this.rules) {
       const exeOk =
         pattern.name !== undefined ? pattern.name === name && trusted : pattern.nameGlob !== undefined ? trusted && pattern.nameGlob.test(name) : pattern.path!(exe);
@@ -131,5 +132,35 @@ export function trustedCommandDirs(envPath = process.env.PATH ?? ''): Set<string
   const dirs = new Set<string>();
   for (const d of envPath.split(':')) if (isAbsolute(d)) dirs.add(d.replace(/\/+$/, '') || '/');
   dirs.add(dirname(process.execPath));
+  // Merged-/usr systems: /bin is /usr/bin. Real paths are trusted too, and compared as such.
+  for (const d of [...dirs]) {
+    const real = realDir(d);
+    if (real) dirs.add(real);
+  }
   return dirs;
+}
+
+// Bound at load: an app cannot change how directories resolve for this check.
+const realpathNative = fs.realpathSync.native;
+const realDirs = new Map<string, string | null>();
+
+function realDir(dir: string): string | null {
+  let real = realDirs.get(dir);
+  if (real === undefined) {
+    try {
+      real = realpathNative(dir);
+    } catch {
+      real = null;
+    }
+    if (realDirs.size > 1024) realDirs.clear();
+    realDirs.set(dir, real);
+  }
+  return real;
+}
+
+/** `dir` is trusted as written, or once symlinks are resolved (`/bin` → `/usr/bin`). */
+function isTrustedDir(trusted: ReadonlySet<string>, dir: string): boolean {
+  if (trusted.has(dir)) return true;
+  const real = realDir(dir);
+  return real !== null && trusted.has(real);
 }

@@ -68,8 +68,11 @@ export class PolicyView {
     return this.decide(r, capability, target, norm, norm);
   }
 
-  checkCommand(target: CommandTarget): Verdict {
+  checkCommand(given: CommandTarget): Verdict {
     const r = this.rules['process.spawn'];
+    // Own properties only: `Object.prototype.env = […]` must not change what is checked.
+    const env = own(given, 'env') as readonly string[] | undefined;
+    const target: CommandTarget = { executable: own(given, 'executable') as string, args: (own(given, 'args') as readonly string[] | undefined) ?? [], env };
     const key = commandKey(target);
     const cached = r.cache.get(key);
     if (cached) return cached;
@@ -79,8 +82,16 @@ export class PolicyView {
     return this.decide(r, 'process.spawn', key, norm, displayCommand(norm));
   }
 
-  checkEndpoint(capability: 'net.connect' | 'net.listen', target: EndpointTarget): Verdict {
+  checkEndpoint(capability: 'net.connect' | 'net.listen', given: EndpointTarget): Verdict {
     const r = this.rules[capability];
+    // Own properties only: an inherited `socketPath` or `address` (Object.prototype pollution) must not turn
+    // a TCP connect into a socket-path check or lend it an allowed address.
+    const socketPath = own(given, 'socketPath') as string | undefined;
+    const target: EndpointTarget =
+      socketPath !== undefined
+        ? { host: '', port: null, address: undefined, socketPath }
+        : // Every field set (undefined included), so none can be inherited later either.
+          { host: own(given, 'host') as string, port: (own(given, 'port') as number | null | undefined) ?? null, address: own(given, 'address') as string | undefined, socketPath: undefined };
     // Unambiguous: a socket key starts with two NULs, which a host key (host, NUL, port, NUL, address) never
     // does; a host or address holding NUL itself gets a JSON key, which holds none.
     const key =
@@ -140,6 +151,12 @@ export class PolicyView {
       : { action: 'allow', capability, target: display, rule, reason, mode: this.mode };
     return Object.freeze(v);
   }
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+function own(o: object, key: string): unknown {
+  return hasOwn.call(o, key) ? (o as Record<string, unknown>)[key] : undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import YAML from 'yaml';
+import type { PlaceholderValues } from '../compile/placeholders.js';
 import { MODES, type Mode } from '../capabilities.js';
 import { PalisadePolicyError } from '../errors.js';
 import { RECOMMENDED_POLICY } from './preset.js';
@@ -163,4 +164,27 @@ export function applyEnvironment(policy: Policy, env: Readonly<Record<string, st
     policy = { ...policy, audit: audit === 'off' ? false : { ...(policy.audit || {}), path: audit } };
   }
   return policy;
+}
+
+/**
+ * `PALISADE_POLICY_VALUES`: the placeholder values a parent process compiled
+ * its policy with, handed to the child Node processes it starts (so a child
+ * started in `/` does not read `${cwd}/**` as `/**`). JSON with absolute
+ * `cwd`, `home` and `tmp`. Throws on anything else.
+ */
+export function placeholderOverride(env: Readonly<Record<string, string | undefined>>): PlaceholderValues | undefined {
+  const raw = env.PALISADE_POLICY_VALUES;
+  if (raw === undefined || raw === '') return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    v = undefined;
+  }
+  const o = v as Record<string, unknown> | undefined;
+  const okPath = (p: unknown) => typeof p === 'string' && p.startsWith('/') && !p.includes('\0');
+  if (!o || typeof o !== 'object' || !okPath(o.cwd) || !okPath(o.home) || !okPath(o.tmp)) {
+    throw new PalisadePolicyError('environment', [`PALISADE_POLICY_VALUES: ${JSON.stringify(raw).slice(0, 120)}: expected JSON with absolute "cwd", "home" and "tmp"`]);
+  }
+  return { cwd: o.cwd as string, home: o.home as string, tmp: o.tmp as string };
 }
