@@ -114,3 +114,12 @@ t.test('the audit log of a protected run verifies', async (t) => {
   t.equal(lines.filter((l) => l.type === 'decision' && l.action === 'deny').length, 1, 'one deny');
   t.equal(lines.filter((l) => l.type === 'start').length, v.chains, 'one start record per chain (a module loader thread has its own)');
 });
+
+t.test('node -e with the preload (--require and --import), requiring builtins and compiling modules', async (t) => {
+  const code = `const M = require('module'); const m = new M('x'); m._compile('module.exports = require("os").platform()', __filename + '.js'); console.log(JSON.stringify({ platform: m.exports, fs: typeof require('fs').readFileSync }));`;
+  for (const preload of ['require', 'import'] as const) {
+    const r = await runProtected({ policy: { version: 1 }, preload, script: '', nodeArgs: ['-e', code] });
+    t.equal(r.code, 0, `${preload}: ${r.stderr}`);
+    t.same(r.json[0], { platform: process.platform, fs: 'function' }, preload);
+  }
+});

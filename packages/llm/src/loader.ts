@@ -33,10 +33,26 @@ export function registerLlmLoader(): 'sync' | 'async' | 'already' {
   if (syncHooksWork()) {
     const hooks = require('import-in-the-middle/register-hooks.mjs') as { register(o: { include: unknown[] }): void };
     hooks.register({ include });
+    shortCircuitBuiltins();
     g[KEY] = 'sync';
   } else {
     registerAsync(new URL('./iitm-hook.js', import.meta.url), { data: { include } });
     g[KEY] = 'async';
   }
   return g[KEY];
+}
+
+/**
+ * With synchronous hooks registered, Node 24 routes some of its own lazy
+ * builtin requires (the `-e` entry, `Module#_compile`) through the hook chain
+ * with a bare name as the URL, and the default loader then tries to read a
+ * file called `module`. Builtins need nothing from the chain: answered first.
+ */
+function shortCircuitBuiltins(): void {
+  const mod = require('node:module') as typeof import('node:module') & {
+    registerHooks?: (hooks: { load: (url: string, context: unknown, next: (u: string, c: unknown) => unknown) => unknown }) => unknown;
+  };
+  mod.registerHooks?.({
+    load: (url, context, next) => (mod.isBuiltin(url) ? { format: 'builtin', source: null, shortCircuit: true } : next(url, context)),
+  });
 }
