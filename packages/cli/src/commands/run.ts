@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { MODES } from '@palisade/core';
+import { MODES, PalisadePolicyError, loadPolicy } from '@palisade/core';
 import type { Io } from './io.js';
 
 /**
@@ -37,7 +37,7 @@ export async function runCommand(args: readonly string[], io: Io & { registerPat
     return 2;
   }
   const preload = `--import=${JSON.stringify(io.registerPath)}`;
-  env.NODE_OPTIONS = [preload, env.NODE_OPTIONS].filter(Boolean).join(' ');
+  env.NODE_OPTIONS = [preload, ...backstopFlags(env, io), env.NODE_OPTIONS].filter(Boolean).join(' ');
   return new Promise((resolveExit) => {
     const child = spawn(cmd, cmdArgs, { stdio: 'inherit', env });
     child.on('error', (e) => {
@@ -46,4 +46,23 @@ export async function runCommand(args: readonly string[], io: Io & { registerPat
     });
     child.on('exit', (code, signal) => resolveExit(code ?? (signal ? 128 + 1 : 1)));
   });
+}
+
+/**
+ * When the policy forbids code generation outright, V8's own switch is added
+ * too: it also stops eval/Function references taken before Palisade loaded
+ * (see docs/threat-model.md). A policy that fails to load is left for the
+ * preload to report.
+ */
+function backstopFlags(env: NodeJS.ProcessEnv, io: Io): string[] {
+  try {
+    const { policy } = loadPolicy({ env });
+    const allowed = policy.allow?.['code.eval'];
+    const denied = policy.deny?.['code.eval'];
+    const enforcing = (policy.mode ?? 'enforce') === 'enforce';
+    if (enforcing && (allowed === false || denied === true)) return ['--disallow-code-generation-from-strings'];
+  } catch (e) {
+    if (!(e instanceof PalisadePolicyError)) io.err(`palisade run: ${(e as Error).message}\n`);
+  }
+  return [];
 }
