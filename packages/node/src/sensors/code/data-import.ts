@@ -6,7 +6,7 @@ import { dataUrlText, guardSource } from './common.js';
  * `import('data:text/javascript,…')` compiles a string as a module: `code.eval`,
  * target `import:data`. Seen through a synchronous module resolve hook
  * (`module.registerHooks`, Node >= 22.15 / 23.5); Node 20 has no in-thread
- * hook, so there such imports are not seen (docs/threat-model/code.md).
+ * hook, so there such imports are not seen (docs/threat-model.md, Code).
  * The hook is added only when the policy at install does not allow
  * `import:data` outright, so other apps' module loading is untouched.
  * JSON data: URLs are data, not code, and pass.
