@@ -43,10 +43,28 @@ function looksEncoded(v: string): boolean {
 
 export function detectExfilUrls(text: string, opts: { isAllowedHost?: (host: string) => boolean } = {}): Finding[] {
   const out: Finding[] = [];
-  const covered: [number, number][] = [];
+  // spans already reported, sorted and disjoint: an overlap query is a binary search
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const overlaps = (start: number, end: number): boolean => {
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]! < end) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && ends[lo - 1]! > start;
+  };
+  const cover = (start: number, end: number): void => {
+    let i = starts.length;
+    while (i > 0 && starts[i - 1]! > start) i--;
+    starts.splice(i, 0, start);
+    ends.splice(i, 0, end);
+  };
   const allowed = (host: string | undefined): boolean => host !== undefined && opts.isAllowedHost !== undefined && opts.isAllowedHost(host);
   const consider = (url: string, start: number, end: number, kind: 'image' | 'link' | 'bare'): void => {
-    if (covered.some(([s, e]) => start < e && end > s)) return;
+    if (overlaps(start, end)) return;
     const u = parse(url);
     if (u === undefined) return;
     const host = u.hostname.toLowerCase().replace(/\.$/, '').replace(/^\[|\]$/g, '');
@@ -68,7 +86,7 @@ export function detectExfilUrls(text: string, opts: { isAllowedHost?: (host: str
       score = 0.6;
     }
     if (rule === undefined) return;
-    covered.push([start, end]);
+    cover(start, end);
     out.push({ detector: 'exfil-url', rule, severity: score >= 0.9 ? 'high' : 'medium', score, start, end, evidence: `${host}: ${excerpt(text, start, end, 60)}` });
   };
   for (const [re, kind] of [[MD_IMAGE, 'image'], [HTML_IMG, 'image'], [MD_LINK, 'link'], [BARE, 'bare']] as const) {

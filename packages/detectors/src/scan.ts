@@ -45,7 +45,7 @@ export function scan(text: string, options: ScanOptions): ScanResult {
     let found: Finding[];
     switch (name) {
       case 'prompt-injection':
-        found = detectPromptInjection(text, { threshold: min, ...(options.source ? { source: options.source } : {}) });
+        found = detectPromptInjection(text, { threshold: min, ...(options.source ? { source: options.source } : {}), ...(options.systemPrompt !== undefined ? { systemPrompt: options.systemPrompt } : {}) });
         break;
       case 'secrets':
         found = detectSecrets(text);

@@ -37,6 +37,12 @@ export interface ScanOptions {
   isAllowedHost?: (host: string) => boolean;
   /** For `canary`: the tokens to look for. */
   canaries?: readonly string[];
+  /**
+   * For `prompt-injection` on an input: the system prompt of the same request. The input is then
+   * also read against what the system prompt protects (its secrets, the personal data it holds, the
+   * topics it forbids). Optional; without it the detector reads the input alone.
+   */
+  systemPrompt?: string;
 }
 
 export interface ScanResult {

@@ -58,3 +58,17 @@ t.test('findings carry spans and evidence', async (t) => {
   }
   t.ok(f.some((x) => x.rule === 'destroy-filesystem' && x.severity === 'critical'));
 });
+
+t.test('shell: payloads that close a quote, chain a substitution, or write a script tag', async (t) => {
+  t.ok(rules('" whoami', 'shell').includes('command-injection'), 'opens by closing a double quote');
+  t.ok(rules("' id", 'shell').includes('command-injection'), 'or a single quote');
+  t.ok(rules('name ||`id` #', 'shell').includes('command-injection'), 'substitution after ||');
+  t.ok(rules('name;$(id)', 'shell').includes('command-injection'));
+  t.ok(rules("echo '<script src=https://x.example/a.js></script>'", 'shell').includes('command-injection'));
+  t.ok(rules('..%5c..%5cwindows%5cwin.ini', 'shell').includes('path-traversal'), 'encoded backslash traversal');
+  t.ok(rules('..%252f..%252fetc%252fpasswd', 'shell').includes('path-traversal'), 'double-encoded slash');
+  t.same(rules('echo "hello world" | tr a-z A-Z', 'shell'), []);
+  t.same(rules('ls -l | grep "$name"', 'shell'), []);
+  t.same(rules("echo '<b>bold</b>' > page.html", 'shell'), [], 'HTML without a script source or handler');
+  t.same(rules('cd ../../src && make', 'shell'), [], 'plain relative paths');
+});

@@ -27,3 +27,11 @@ t.test('links and bare URLs need encoded data', async (t) => {
   t.equal(detectExfilUrls(`visit https://example.com/track?x=${data}`)[0]?.rule, 'encoded-data');
   t.equal(detectExfilUrls(`[click](https://example.com/t/${'9f8e7d6c5b4a'.repeat(3)})`)[0]?.rule, 'encoded-data');
 });
+
+t.test('many images: each reported once, spans disjoint and in order', async (t) => {
+  const text = Array.from({ length: 50 }, (_, i) => `![p${i}](https://img${i}.example/a.png?d=${'Q'.repeat(10)}${i})`).join(' ');
+  const f = detectExfilUrls(text);
+  t.equal(f.length, 50);
+  for (let i = 1; i < f.length; i++) t.ok(f[i]!.start >= f[i - 1]!.end, 'disjoint and sorted');
+  t.equal(detectExfilUrls(text, { isAllowedHost: (h) => h.startsWith('img1') }).length, 39, 'allowed hosts drop out (img1, img10-img19)');
+});

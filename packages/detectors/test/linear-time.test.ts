@@ -9,6 +9,7 @@ import { COMMON_RULES, JS_RULES, PY_RULES, SHELL_RULES } from '../src/dangerous-
 import { PII_PATTERNS } from '../src/pii/index.js';
 import { EXFIL_PATTERNS } from '../src/exfil-url.js';
 import { DECODE_PATTERNS } from '../src/normalize/decode.js';
+import { CONTEXT_PATTERNS } from '../src/prompt-injection/context.js';
 import { scan, redact } from '../src/scan.js';
 import { normalize } from '../src/normalize/normalize.js';
 import { detectSecrets } from '../src/secrets/index.js';
@@ -22,7 +23,7 @@ const allPatterns: [string, string][] = [
   ...OWN_SECRET_RULES.map((r) => [`secret ${r.id}`, r.source] as [string, string]),
   ...SIGNALS.map((s) => [`signal ${s.id}`, s.re.source] as [string, string]),
   ...[...COMMON_RULES, ...SHELL_RULES, ...JS_RULES, ...PY_RULES].map((r) => [`code ${r.rule}`, r.re.source] as [string, string]),
-  ...[...PII_PATTERNS, ...EXFIL_PATTERNS, ...DECODE_PATTERNS].map((re) => [`pattern /${re.source.slice(0, 30)}…/`, re.source] as [string, string]),
+  ...[...PII_PATTERNS, ...EXFIL_PATTERNS, ...DECODE_PATTERNS, ...CONTEXT_PATTERNS].map((re) => [`pattern /${re.source.slice(0, 30)}…/`, re.source] as [string, string]),
 ];
 
 t.test('every detector pattern has a finite longest match', async (t) => {
@@ -44,13 +45,15 @@ t.test('the bound analyser sees through the syntax', async (t) => {
 
 t.test('gated patterns: the literal gate is a necessary condition', async (t) => {
   // for each signal with a gate, random texts that match must contain a gate literal
-  const gated = SIGNALS.map((s) => ({ s, lits: requiredLiterals(s.re.source) })).filter((g) => g.lits !== null);
+  const gated = SIGNALS.map((s) => ({ s, lits: s.gate ?? requiredLiterals(s.re.source) })).filter((g) => g.lits !== null);
   t.ok(gated.length > SIGNALS.length / 2, 'most signals are gated');
   t.same(requiredLiterals('\\bignore (?:all|any) (?:rules|instructions)'), ['ignore '], 'the most selective factor');
   t.same(requiredLiterals('(?:a|b) (?:rules|instructions)'), ['rules', 'instructions']);
   t.same(requiredLiterals('ab?c'), null, 'no literal of three characters');
   t.same(requiredLiterals('(?:foo|x)bar'), ['bar']);
-  const words = ['ignore', 'previous', 'instructions', 'your', 'response', 'system', 'prompt', 'password', 'the', 'user', "user's", 'send', 'to', 'http://x', 'in', 'from', 'now', 'on', 'you', 'are'];
+  const words = ['ignore', 'previous', 'instructions', 'your', 'response', 'system', 'prompt', 'password', 'the', 'user', "user's", 'send', 'to', 'http://x', 'in', 'from', 'now', 'on', 'you', 'are',
+    // for the explicit gates and the newer signals
+    'human:', 'assistant:', '\n', 'ai', 'dear', 'q:', 'a:', 'what', 'is', '?', '<!--', '![x](https://a.example/?q=1)', 'part 1', 'part 2', "i'll", 'give', '$500', "let's", 'state', 'that', 'output', 'could', 'be', 'ignoriere', 'sagen', 'hypothetically', 'en fait', 'a la place', 'dekodieren'];
   fc.assert(
     fc.property(fc.array(fc.constantFrom(...words), { minLength: 1, maxLength: 12 }), (ws) => {
       const text = ws.join(' ');
@@ -67,6 +70,25 @@ t.test('gated patterns: the literal gate is a necessary condition', async (t) =>
 const all = { 'prompt-injection': 'alert', secrets: 'redact', pii: 'redact', canary: 'alert', 'exfil-url': 'redact', 'dangerous-code': 'alert' } as const;
 const fragments = ['ignore previous ', 'key=', 'password: ', '://', '@', 'ey', '-----BEGIN ', 'PRIVATE KEY-----', '![x](http://a/?', ';', '|', '$(', '`', '\u200b', '\u202e', 'Ａ', 'і', '4111 ', '-', '.', ' ', '\n', 'Q: ', 'A: ', '<|im_start|>', 'ghp_', 'AKIA', '=', '"', "'", 'base64 ', 'QUJD', '忽略', 'пароль'];
 const adversarial = fc.array(fc.oneof(fc.constantFrom(...fragments), fc.string({ maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 4 })), { maxLength: 60 }).map((a) => a.join(''));
+
+t.test('non-Latin gates: a signal with non-ASCII literals matches only text holding one of them', async (t) => {
+  const wide = SIGNALS.map((s) => ({ s, lits: (s.gate ?? requiredLiterals(s.re.source)) })).filter((g) => g.lits !== null && g.lits.some((l) => /[^\x00-\x7f]/.test(l)));
+  t.ok(wide.length >= 20, 'many signals have non-Latin literals');
+  // words in several scripts, some of them the signals' own literals
+  const lits = [...new Set(wide.flatMap((g) => g.lits!.filter((l) => /[^\x00-\x7f]/.test(l))))];
+  const pieces = [...lits.slice(0, 200), 'что', 'это', '的', '是', 'का', 'है', 'の', 'を', 'في', 'من', ' ', ' ', '\n', '?', ':'];
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 10 }), (ws) => {
+      const text = ws.join(' ');
+      for (const { s, lits: l } of wide) {
+        s.re.lastIndex = 0;
+        if (s.re.test(text) && !l!.some((x) => text.includes(x.slice(x.search(/[^\x00-\x7f]/)) ) || text.includes(x))) return false;
+      }
+      return true;
+    }),
+    { numRuns: 300 },
+  );
+});
 
 t.test('findings are well-formed on arbitrary and adversarial text', async (t) => {
   fc.assert(

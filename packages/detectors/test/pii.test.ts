@@ -54,3 +54,15 @@ t.test('phones, IPs, JWTs', async (t) => {
   t.same(rules(`Bearer ${header}.${payload}.c2lnbmF0dXJlX2hlcmU`), ['jwt']);
   t.same(rules('eyJnotreallyjson.eyJalsonot.xx'), [], 'header must decode to JSON');
 });
+
+t.test('IPv6: found from each colon, whole, including the long "::" form', async (t) => {
+  const long = '1ff:fe23:4567:890a:2001:db8::8a2e:370:7334:2001:db8';
+  const f = detectPII(`peer ${long} up`);
+  t.equal(f.length, 1);
+  t.equal(`peer ${long} up`.slice(f[0]!.start, f[0]!.end), long, 'a "::" address longer than 39 characters');
+  const text = 'at 12:30:45 the host 2001:db8::8a2e:370:7334 replied';
+  const g = detectPII(text).filter((x) => x.rule === 'ipv6');
+  t.equal(g.length, 1);
+  t.equal(text.slice(g[0]!.start, g[0]!.end), '2001:db8::8a2e:370:7334');
+  t.same(rules('ratio 3:2 and time 10:45'), [], 'times and ratios');
+});

@@ -77,3 +77,28 @@ t.test('rule set', async (t) => {
   t.ok(ids.length > 230, 'gitleaks rules plus own rules');
   t.equal(new Set(ids).size, ids.length, 'rule ids are unique');
 });
+
+t.test('formats added for tokens with a fixed shape', async (t) => {
+  // values assembled at run time; none is a real credential
+  const azdo = 'Qx7' + 'mZ2pL9vK4tR8wN3yB6cF1hJ5sD0gA2eU7iO4qX9zW3rT6yP1uM8nB5vC2xL7kJ4h' + 'a8Wc3Ne6Q' + 'AZDO' + 'r2T9';
+  t.equal(azdo.indexOf('AZDO'), 76);
+  const rule = (s: string): string[] => detectSecrets(s).map((f) => f.rule);
+  t.ok(rule(`see ${azdo} above`).includes('azure-devops-pat-v2'), 'Azure DevOps PAT, 84-character form, with no key name');
+  t.notOk(rule(`see ${azdo.slice(2)} above`).includes('azure-devops-pat-v2'), 'AZDO at the wrong place');
+  t.ok(rule('kubeadm join 10.0.0.5:6443 --token k7x2qa.9fz3m1c8pq2w4r6t').includes('kubernetes-bootstrap-token'));
+  t.notOk(rule('version 1.2.3 --token-file ./t').includes('kubernetes-bootstrap-token'));
+  t.ok(rule('curl -X POST http://tb.example.com/api/v1/Zr4kq9Xw2LmP7sT1vB3n/telemetry -d {}').includes('thingsboard-access-token'));
+  t.notOk(rule('GET /api/v1/users/telemetry').includes('thingsboard-access-token'));
+  t.ok(rule('Admin password for the first login:\n\n4f9a2c7e1b3d8f60a5c2e9b7d1f3a8c6').includes('jenkins-setup-password'));
+  t.notOk(rule('password reset for commit 4f9a2c7e').includes('jenkins-setup-password'), 'a short hex is not the setup password');
+  t.ok(rule('CC_TEST_REPORTER_ID: 3c5e7a9b1d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c').includes('codeclimate-reporter-id'));
+  t.ok(rule(`{"api_key": "3-${'Kq7'.repeat(21)}x"}`).includes('truenas-api-key'));
+  t.ok(rule('POSTMARK_API_TOKEN = "9b2e4c6a-1d3f-4a5b-8c7d-2e4f6a8b0c1d"').includes('postmark-api-token'));
+  t.notOk(rule('request_id = "9b2e4c6a-1d3f-4a5b-8c7d-2e4f6a8b0c1d"').includes('postmark-api-token'), 'a UUID with no Postmark name');
+});
+
+t.test('masks are not passwords', async (t) => {
+  t.same(detectSecrets("dsn = 'host=db user=app password=###### dbname=x'").map((f) => f.rule), []);
+  t.same(detectSecrets('password = "********"').map((f) => f.rule), []);
+  t.ok(detectSecrets('password = "q7#Rm2!x"').length > 0, 'a real-looking value still counts');
+});

@@ -50,11 +50,17 @@ export const SHELL_RULES: readonly CodeRule[] = [
   r('command-injection', 0.9, `%0[aAdD]|%3[bB]\\s{0,3}\\w|%7[cC]\\s{0,3}\\w|%26%26|%24%28|%60|\\{cmd\\}`),
   r('command-injection', 0.9, `<!--\\s{0,3}#\\s{0,3}exec\\b|&lt;!--#exec|\\(\\)\\s{0,3}\\{\\s{0,3}:;\\s{0,3}\\};|\\$\\{(?:IFS|PATH:0:1|HOME:0:1)\\}|\\{\\$\\{\\s{0,3}\\w{1,30}\\(|\\$\\{\\s{0,3}@?(?:print|system|sleep|phpinfo|exec|eval)\\b|\\bphpinfo\\(\\)|\\b(?:system|passthru|shell_exec|exec|popen|proc_open|eval)\\s{0,3}\\(\\s{0,3}["'$]|<\\?php\\b|\\$_(?:GET|POST|REQUEST|COOKIE)\\[`, 'i'),
   r('template-injection', 0.85, `\\{\\{\\s{0,3}\\d{1,6}\\s{0,3}[*+]\\s{0,3}\\d{1,6}\\s{0,3}\\}\\}|\\{\\{[^}\\n]{0,200}(?:__\\s{0,2}class\\s{0,2}__|subclasses|__globals__|__builtins__|__import__|get_user_file|config\\.items|request\\.application)|\\{\\d\\}\\s{0,2}[+*]\\s{0,2}\\{\\d\\}`, 'i'),
-  r('command-injection', 0.9, `\\bperl\\s{1,3}-e\\s{1,3}["']print\\s{1,3}["'][^"'\\n]{1,10}["']\\s{0,3}x\\s{0,3}\\d{3,9}|\\b(?:type|more|dir)(?:\\s|\\+){1,3}(?:["']?[a-zA-Z]:(?:\\\\|%25?5[cC]|%2[fF]|/)|%(?:SYSTEMROOT|WINDIR|SYSTEMDRIVE|USERPROFILE)%)|\\bnet\\s{1,3}(?:user|localgroup|view|share|session|group)\\b|\\bnetsh\\s{1,3}(?:firewall|advfirewall|interface|wlan)\\b|\\breg(?:\\.exe)?\\s{1,3}(?:add|delete|query|save)\\s{1,3}["']?HK|\\b(?:sysinfo|systeminfo|tasklist)\\b|\\bwhich\\s{1,3}(?:nc|netcat|ncat|wget|curl|socat|telnet)\\b`, 'i'),
+  r('command-injection', 0.9, `\\bperl\\s{1,3}-e\\s{1,3}["']print\\s{1,3}["'][^"'\\n]{1,10}["']\\s{0,3}x\\s{0,3}\\d{3,9}|\\b(?:type|more|dir)(?:\\s|\\+){1,3}(?:["']?[a-zA-Z]:(?:\\\\|%(?:25)?5[cC]|%2[fF]|/)|%(?:SYSTEMROOT|WINDIR|SYSTEMDRIVE|USERPROFILE)%)|\\bnet\\s{1,3}(?:user|localgroup|view|share|session|group)\\b|\\bnetsh\\s{1,3}(?:firewall|advfirewall|interface|wlan)\\b|\\breg(?:\\.exe)?\\s{1,3}(?:add|delete|query|save)\\s{1,3}["']?HK|\\b(?:sysinfo|systeminfo|tasklist)\\b|\\bwhich\\s{1,3}(?:nc|netcat|ncat|wget|curl|socat|telnet)\\b`, 'i'),
   r('command-injection', 0.9, `^\\s{0,4}(?:id|whoami|uname\\s{1,3}-a|ifconfig|ipconfig|netstat(?:\\s{1,3}-\\w{1,6})?)\\s{0,3}$|^\\s{0,3}(?:/usr)?/bin/(?:id|whoami|uname|ls|cat|sh|bash)\\b`, 'i'),
   r('command-injection', 0.85, `\\bcat\\s{1,4}(?:[^\\n|;]{0,40}\\s)?/etc/(?:passwd|shadow|group|issue)\\s{0,3}(?:$|[;|&#'"%\\\\])`, 'i'),
   r('command-injection', 0.85, `${FRAGMENT}${SEP}\\s{0,4}(?:sleep|timeout)\\s{1,3}\\d{1,3}|^\\s{0,4}(?:sleep|timeout)\\s{1,3}\\d{1,3}\\s{0,3}[;|&#'"%\\\\]|\\bping\\s{1,3}(?:-[nc]\\s{1,3}\\d{1,3}\\s{1,3})(?:127\\.0\\.0\\.1|localhost)`, 'i'),
-  r('path-traversal', 0.8, `(?:\\.\\.|%2[eE]%2[eE]|%252[eE]%252[eE]|\\.%2[eE]|%2[eE]\\.)(?:%[cC]0%[aA][fF]|%[cC]0%9[vV]|%[cC]1%9[cC]|%25?5[cC]|%25?2[fF])|(?:%2[eE]%2[eE]|%252[eE]%252[eE])[/\\\\]|(?:\\.\\.[/\\\\]){3}(?:\\.\\.[/\\\\]){0,12}(?:etc|windows|winnt|boot|proc|var|usr|root|home)\\b`, 'i'),
+  // a payload that opens by closing the quoted argument it lands in: `" whoami`, `' id`
+  r('command-injection', 0.85, `^\\s{0,4}["'\`]\\s{1,4}${RECON}\\b`, 'i'),
+  // command substitution chained right after an operator: ||\`curl …\`, ;$(id)
+  r('command-injection', 0.85, `(?:\\|\\||&&|[|;&])\\s{0,3}(?:\`|\\$\\()\\s{0,3}${RECON}\\b`, 'i'),
+  // script injection written out by a shell command: echo '<script src=…>', onerror=alert(…)
+  r('command-injection', 0.6, `\\becho\\s{1,3}["']?<(?:script|img|svg|iframe)\\b[^\\n]{0,200}(?:\\bsrc\\s{0,2}=\\s{0,2}["']?https?:|\\bon(?:error|load)\\s{0,2}=)`, 'i'),
+  r('path-traversal', 0.8, `(?:\\.\\.|%2[eE]%2[eE]|%252[eE]%252[eE]|\\.%2[eE]|%2[eE]\\.)(?:%[cC]0%[aA][fF]|%[cC]0%9[vV]|%[cC]1%9[cC]|%(?:25)?5[cC]|%(?:25)?2[fF])|(?:%2[eE]%2[eE]|%252[eE]%252[eE])[/\\\\]|(?:\\.\\.[/\\\\]){3}(?:\\.\\.[/\\\\]){0,12}(?:etc|windows|winnt|boot|proc|var|usr|root|home)\\b`, 'i'),
 ];
 
 /** JavaScript and TypeScript. */

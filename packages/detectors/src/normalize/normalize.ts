@@ -1,3 +1,5 @@
+import { rememberCodeUnits } from '../util/aho-corasick.js';
+
 /**
  * Text normalization for matching, with a map back to the original offsets.
  *
@@ -49,33 +51,89 @@ const HOMOGLYPH: Record<string, string> = {
 
 /** Normalizes `input` in one pass plus linear fix-up passes over a code-unit buffer. */
 export function normalize(input: string): Normalized {
+  const v = normalizeShared(input, 0);
+  return { text: v.text, map: v.map.slice(), originalLength: v.originalLength };
+}
+
+/** A normalized text whose `map` is a view into a buffer reused by the next call with the same slot. */
+export interface SharedNormalized extends Normalized {
+  /** The input held no character outside ASCII. */
+  readonly ascii: boolean;
+  /** [start, end) pairs of the input's runs of 20 or more base64-alphabet characters (for decode.ts). */
+  readonly b64Runs: readonly number[];
+  /** The normalized text's code units, `codes[0 .. text.length)` (a view into the slot's buffer). */
+  readonly codes: Uint16Array;
+}
+
+// base64 alphabet (A-Z a-z 0-9 + / _ -), by ASCII code
+const B64 = new Uint8Array(128);
+for (let c = 0; c < 128; c++) B64[c] = /[A-Za-z0-9+/_-]/.test(String.fromCharCode(c)) ? 1 : 0;
+const B64_MIN_RUN = 20;
+
+
+interface Slot {
+  out: Uint16Array;
+  src: Int32Array;
+  /** The input's own code units (slot 0 lends them to the other detectors of the same scan). */
+  orig: Uint16Array;
+}
+const SLOTS: Slot[] = [0, 1, 2].map(() => ({ out: new Uint16Array(1024), src: new Int32Array(1024), orig: new Uint16Array(1024) }));
+
+// per-character results of the Unicode path (NFKC/NFKD, accents, case), cached
+const CHAR_CACHE = new Map<number, string>();
+function normalizeChar(cp: number): string {
+  let r = CHAR_CACHE.get(cp);
+  if (r !== undefined) return r;
+  const ch = String.fromCodePoint(cp);
+  if (decomposesToBase(cp)) r = ch.normalize('NFKD').replace(MARKS, '').toLowerCase();
+  else {
+    r = ch.normalize('NFKC').toLowerCase();
+    if (r.length > 0 && r.charCodeAt(0) < 0x250) r = r.normalize('NFKD').replace(MARKS, '');
+  }
+  let e = '';
+  for (const c of r) e += EXTRA[c] ?? c;
+  if (CHAR_CACHE.size >= 8192) CHAR_CACHE.clear();
+  CHAR_CACHE.set(cp, e);
+  return e;
+}
+
+/**
+ * `normalize` for the detectors' own use: the result's `map` is a view into a buffer that the next
+ * call with the same `slot` overwrites, so nothing is allocated per character or per call beyond
+ * the normalized string itself.
+ */
+export function normalizeShared(input: string, slot: 0 | 1 | 2): SharedNormalized {
   const n = input.length;
-  let cap = n + 16;
-  let out = new Uint16Array(cap);
-  let src = new Int32Array(cap);
+  const buf = SLOTS[slot]!;
+  if (buf.out.length < n + 16) {
+    buf.out = new Uint16Array(n + 16 + (n >> 2));
+    buf.src = new Int32Array(buf.out.length);
+    buf.orig = new Uint16Array(buf.out.length);
+  }
+  let out = buf.out;
+  let src = buf.src;
+  const orig = buf.orig;
   let len = 0;
-  const push = (code: number, at: number): void => {
-    if (len === cap) {
-      cap *= 2;
-      const o = new Uint16Array(cap);
-      o.set(out);
-      out = o;
-      const s2 = new Int32Array(cap);
-      s2.set(src);
-      src = s2;
-    }
-    out[len] = code;
-    src[len++] = at;
-  };
   let pendingSpace = -1; // original offset of a pending whitespace run
   let pendingNewline = false;
   let confusables = false;
-  for (let i = 0; i < n; ) {
+  let ascii = true;
+  const b64Runs: number[] = [];
+  let b64Start = -1;
+  let i = 0;
+  while (i < n) {
     let cp = input.charCodeAt(i);
+    orig[i] = cp;
     const at = i;
     // ASCII fast path
     if (cp < 0x80) {
       i++;
+      if (B64[cp] === 1) {
+        if (b64Start < 0) b64Start = at;
+      } else if (b64Start >= 0) {
+        if (at - b64Start >= B64_MIN_RUN) b64Runs.push(b64Start, at);
+        b64Start = -1;
+      }
       if (cp === 0x20 || cp === 0x09 || cp === 0x0a || cp === 0x0d) {
         if (pendingSpace < 0) pendingSpace = at;
         if (cp === 0x0a || cp === 0x0d) pendingNewline = true;
@@ -83,17 +141,27 @@ export function normalize(input: string): Normalized {
       }
       if (cp < 0x20 || cp === 0x7f) continue;
       if (pendingSpace >= 0) {
-        if (len > 0) push(pendingNewline ? 0x0a : 0x20, pendingSpace);
+        if (len > 0) {
+          out[len] = pendingNewline ? 0x0a : 0x20;
+          src[len++] = pendingSpace;
+        }
         pendingSpace = -1;
         pendingNewline = false;
       }
-      push(cp >= 0x41 && cp <= 0x5a ? cp + 32 : cp, at);
+      out[len] = cp >= 0x41 && cp <= 0x5a ? cp + 32 : cp;
+      src[len++] = at;
       continue;
+    }
+    ascii = false;
+    if (b64Start >= 0) {
+      if (at - b64Start >= B64_MIN_RUN) b64Runs.push(b64Start, at);
+      b64Start = -1;
     }
     let width = 1;
     if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < n) {
       const lo = input.charCodeAt(i + 1);
       if (lo >= 0xdc00 && lo <= 0xdfff) {
+        orig[i + 1] = lo;
         cp = (cp - 0xd800) * 0x400 + (lo - 0xdc00) + 0x10000;
         width = 2;
       }
@@ -106,27 +174,32 @@ export function normalize(input: string): Normalized {
       if (cp === 0x2028 || cp === 0x2029 || cp === 0x85) pendingNewline = true;
       continue;
     }
+    if (cp >= 0x300 && cp <= 0x36f) continue; // stray combining marks (zalgo)
+    if ((cp >= 0x64b && cp <= 0x65f) || cp === 0x670) continue; // Arabic vowel marks (tashkeel)
+    const e = cp < 0x80 ? String.fromCharCode(cp >= 0x41 && cp <= 0x5a ? cp + 32 : cp) : normalizeChar(cp);
+    if (e.length === 0) continue;
+    // room for the pending space and the expansion
+    if (len + e.length + 1 >= out.length) {
+      const o = new Uint16Array((out.length + e.length + 1) * 2);
+      o.set(out.subarray(0, len));
+      const s2 = new Int32Array(o.length);
+      s2.set(src.subarray(0, len));
+      out = buf.out = o;
+      src = buf.src = s2;
+    }
     if (pendingSpace >= 0) {
-      if (len > 0) push(pendingNewline ? 0x0a : 0x20, pendingSpace);
+      if (len > 0) {
+        out[len] = pendingNewline ? 0x0a : 0x20;
+        src[len++] = pendingSpace;
+      }
       pendingSpace = -1;
       pendingNewline = false;
     }
-    if (cp < 0x80) {
-      push(cp >= 0x41 && cp <= 0x5a ? cp + 32 : cp, at);
-      continue;
-    }
-    if (cp >= 0x300 && cp <= 0x36f) continue; // stray combining marks (zalgo)
-    const ch = String.fromCodePoint(cp);
-    let norm: string;
-    if (decomposesToBase(cp)) norm = ch.normalize('NFKD').replace(MARKS, '').toLowerCase();
-    else {
-      norm = ch.normalize('NFKC').toLowerCase();
-      if (norm.length > 0 && norm.charCodeAt(0) < 0x250) norm = norm.normalize('NFKD').replace(MARKS, '');
-    }
-    for (const c of norm) {
-      const e = EXTRA[c] ?? c;
-      if (HOMOGLYPH[e] !== undefined) confusables = true;
-      for (let k = 0; k < e.length; k++) push(e.charCodeAt(k), at);
+    for (let k = 0; k < e.length; k++) {
+      const c = e.charCodeAt(k);
+      if (!confusables && c >= 0x250 && HOMOGLYPH[String.fromCharCode(c)] !== undefined) confusables = true;
+      out[len] = c;
+      src[len++] = at;
     }
   }
   // homoglyphs: only inside words that also hold Latin letters, so Cyrillic and Greek text is left alone
@@ -143,7 +216,7 @@ export function normalize(input: string): Normalized {
       while (e < len && isWordCode(out[e]!)) {
         const c = out[e]!;
         if (c >= 0x61 && c <= 0x7a) latin = true;
-        else if (HOMOGLYPH[String.fromCharCode(c)] !== undefined) mixed = true;
+        else if (c >= 0x250 && HOMOGLYPH[String.fromCharCode(c)] !== undefined) mixed = true;
         e++;
       }
       if (latin && mixed) {
@@ -155,50 +228,51 @@ export function normalize(input: string): Normalized {
       w = e;
     }
   }
-  // leetspeak: in a word of at least two Latin letters, digits and @/$ stand for letters (h4ck, 1gn0re)
+  if (b64Start >= 0 && n - b64Start >= B64_MIN_RUN) b64Runs.push(b64Start, n);
+  // one pass over the words of [a-z0-9@$]:
+  // - leetspeak: in a word of at least two Latin letters, digits and @/$ stand for letters (h4ck, 1gn0re)
+  // - letter-spacing: four or more single letters separated by one separator (i g n o r e) are joined
+  let drop: Uint8Array | undefined;
   for (let k = 0; k < len; ) {
-    if (!isLeetWord(out[k]!)) {
+    const c0 = out[k]!;
+    if (!((c0 >= 0x61 && c0 <= 0x7a) || (c0 >= 0x30 && c0 <= 0x39) || c0 === 0x40 || c0 === 0x24)) {
       k++;
       continue;
     }
     let e = k;
     let letters = 0;
     let leet = 0;
-    while (e < len && isLeetWord(out[e]!)) {
+    for (; e < len; e++) {
       const c = out[e]!;
       if (c >= 0x61 && c <= 0x7a) letters++;
-      else leet++;
-      e++;
+      else if ((c >= 0x30 && c <= 0x39) || c === 0x40 || c === 0x24) leet++;
+      else break;
     }
-    if (letters >= 2 && leet > 0 && leet <= letters) {
+    if (leet > 0 && letters >= 2 && leet <= letters) {
       for (let t = k; t < e; t++) {
         const m = LEET_CODE[out[t]!];
         if (m !== undefined) out[t] = m;
       }
     }
-    k = e;
-  }
-  // letter-spacing: four or more single letters separated by one separator
-  let drop: Uint8Array | undefined;
-  for (let k = 0; k < len; ) {
-    if (!isLower(out[k]) || isLower(out[k - 1])) {
-      k++;
-      continue;
-    }
-    let j = k;
-    let letters = 1;
-    const sep = out[k + 1];
-    if (sep === 0x20 || sep === 0x2e || sep === 0x2d || sep === 0x5f || sep === 0x2a) {
-      while (out[j + 1] === sep && isLower(out[j + 2]) && !isLower(out[j + 3])) {
-        j += 2;
-        letters++;
+    // a single letter, not preceded by a letter: the start of a letter-spaced word?
+    if (e === k + 1 && letters === 1 && !(k > 0 && isLowerCode(out[k - 1]!)) && e < len) {
+      const sep = out[e]!;
+      if (sep === 0x20 || sep === 0x2e || sep === 0x2d || sep === 0x5f || sep === 0x2a) {
+        let j = k;
+        let count = 1;
+        while (j + 2 < len && out[j + 1] === sep && isLowerCode(out[j + 2]!) && !(j + 3 < len && isLowerCode(out[j + 3]!))) {
+          j += 2;
+          count++;
+        }
+        if (count >= 4) {
+          drop ??= new Uint8Array(len);
+          for (let t = k + 1; t < j; t += 2) drop[t] = 1;
+          k = j + 1;
+          continue;
+        }
       }
     }
-    if (letters >= 4) {
-      drop ??= new Uint8Array(len);
-      for (let t = k + 1; t < j; t += 2) drop[t] = 1;
-      k = j + 1;
-    } else k++;
+    k = e;
   }
   let m = len;
   if (drop) {
@@ -209,20 +283,21 @@ export function normalize(input: string): Normalized {
       src[m++] = src[k]!;
     }
   }
-  const text = Buffer.from(out.buffer, out.byteOffset, m * 2).toString('utf16le');
-  const map = new Int32Array(m + 1);
-  map.set(src.subarray(0, m));
-  map[m] = n;
-  return { text, map, originalLength: n };
+  const text = m === 0 ? '' : Buffer.from(out.buffer, out.byteOffset, m * 2).toString('utf16le');
+  if (src.length < m + 1) {
+    const s2 = new Int32Array(m + 1);
+    s2.set(src.subarray(0, m));
+    src = buf.src = s2;
+  }
+  src[m] = n;
+  if (slot === 0) rememberCodeUnits(input, orig);
+  return { text, map: src.subarray(0, m + 1), originalLength: n, ascii, b64Runs, codes: out };
 }
 
 const MARKS = /\p{M}/gu;
 const LEET_CODE: Record<number, number> = { 0x30: 0x6f, 0x31: 0x69, 0x33: 0x65, 0x34: 0x61, 0x35: 0x73, 0x37: 0x74, 0x40: 0x61, 0x24: 0x73 };
-function isLower(c: number | undefined): boolean {
-  return c !== undefined && c >= 0x61 && c <= 0x7a;
-}
-function isLeetWord(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || LEET_CODE[c] !== undefined || (c >= 0x30 && c <= 0x39);
+function isLowerCode(c: number): boolean {
+  return c >= 0x61 && c <= 0x7a;
 }
 function isWordCode(c: number): boolean {
   if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);

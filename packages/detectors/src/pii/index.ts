@@ -134,12 +134,43 @@ function findEmails(text: string, out: Finding[]): void {
   }
 }
 
+// IPv6: only around a colon that follows a hex digit, in a window an address (the full form is 39
+// characters: the "::" form is at most 60) cannot outgrow; ordinary text costs one indexOf per colon
+function isHexOrColon(c: number): boolean {
+  return (c >= 48 && c <= 58) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+function findIPv6(text: string, r: PiiRule, out: Finding[]): void {
+  const n = text.length;
+  let from = 0;
+  for (let p = text.indexOf(':'); p >= 0; p = text.indexOf(':', Math.max(p + 1, from))) {
+    if (p < from || p === 0 || !isHexOrColon(text.charCodeAt(p - 1))) continue;
+    let s = p;
+    while (s > from && p - s < 64 && isHexOrColon(text.charCodeAt(s - 1))) s--;
+    const ws = Math.max(0, s - 1);
+    const we = Math.min(n, p + 66);
+    const win = text.slice(ws, we);
+    const re = r.re;
+    re.lastIndex = s - ws;
+    const m = re.exec(win);
+    // a match must hold this colon: one that starts later is found from its own colon, whole
+    if (m === null || ws + m.index > p) continue;
+    const start = ws + m.index;
+    const end = start + m[0].length;
+    from = end;
+    const full = { ...m, index: start } as RegExpExecArray;
+    if (r.check && !r.check(full, text)) continue;
+    out.push({ detector: 'pii', rule: r.rule, severity: r.severity, score: r.score, start, end, evidence: `${r.rule}: ${r.evidence(m[0])}` });
+  }
+}
+
 export function detectPII(text: string): Finding[] {
   const out: Finding[] = [];
   findEmails(text, out);
-  const colon = text.indexOf(':') >= 0;
   for (const r of RULES) {
-    if (r.rule === 'ipv6' && !colon) continue;
+    if (r.rule === 'ipv6') {
+      findIPv6(text, r, out);
+      continue;
+    }
     const re = r.re;
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {

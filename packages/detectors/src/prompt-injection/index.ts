@@ -1,9 +1,10 @@
 import type { Finding, Severity } from '../types.js';
 import { excerpt } from '../util/evidence.js';
-import { FEATURES, featureVector, findSignals, type InjectionSource, type SignalMatch } from './features.js';
+import { analyze, FEATURES, featureVector, readContext, type Feature, type InjectionSource, type SignalMatch } from './features.js';
 import { BIAS, WEIGHTS } from './weights.js';
 
 export type { InjectionSource, SignalMatch } from './features.js';
+export type { SystemPromptProfile } from './context.js';
 export { FEATURES } from './features.js';
 
 /**
@@ -28,11 +29,30 @@ function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z));
 }
 
-function builtinScore(matches: readonly SignalMatch[], source: InjectionSource | undefined): number {
-  const x = featureVector(matches, source);
+interface Built {
+  readonly matches: readonly SignalMatch[];
+  /** System-prompt signals that fired (rule suffixes). */
+  readonly context: readonly string[];
+  readonly score: number;
+}
+
+const CONTEXT_RULES: readonly [Feature, string][] = [
+  ['ctx-secret', 'secret'],
+  ['ctx-personal', 'personal-data'],
+  ['ctx-restricted', 'restricted-topic'],
+  ['ctx-technique', 'technique'],
+  ['ctx-content', 'content-instruction'],
+];
+
+function builtin(text: string, source: InjectionSource | undefined, systemPrompt: string | undefined): Built {
+  const a = analyze(text, source);
+  const context = systemPrompt !== undefined && systemPrompt.trim().length > 0 ? readContext(systemPrompt, a) : undefined;
+  const x = featureVector(a.matches, source, context);
   let z = BIAS;
   for (let i = 0; i < FEATURES.length; i++) if (x[i]) z += WEIGHTS[FEATURES[i]!];
-  return sigmoid(z);
+  const ctx: string[] = [];
+  if (context) for (const [f, rule] of CONTEXT_RULES) if (x[FEATURES.indexOf(f)]) ctx.push(rule);
+  return { matches: a.matches, context: ctx, score: sigmoid(z) };
 }
 
 function externalScore(text: string): number {
@@ -50,12 +70,25 @@ export interface PromptInjectionOptions {
   threshold?: number;
   /** `tool-output` for retrieved content (documents, web pages, tool results): enables the signals for instructions hidden in data. */
   source?: InjectionSource;
+  /**
+   * The system prompt of the same request. With it, the input is also read against what the
+   * system prompt protects: a request for its password or for the personal data it holds, a topic
+   * it forbids, a jailbreak technique under a restrictive prompt, instructions inside content the
+   * prompt says the user submits. See docs/detectors.md.
+   */
+  systemPrompt?: string;
+}
+
+/** The binary feature vector (see PROMPT_INJECTION_FEATURES) the score is computed from; for calibration and inspection. */
+export function promptInjectionFeatures(text: string, opts: { source?: InjectionSource; systemPrompt?: string } = {}): Float64Array {
+  const a = analyze(text, opts.source);
+  const context = opts.systemPrompt !== undefined && opts.systemPrompt.trim().length > 0 ? readContext(opts.systemPrompt, a) : undefined;
+  return featureVector(a.matches, opts.source, context);
 }
 
 /** Calibrated probability (0..1) that the text carries a prompt injection. */
-export function promptInjectionScore(text: string, opts: { source?: InjectionSource } = {}): number {
-  const builtin = builtinScore(findSignals(text), opts.source);
-  return Math.max(builtin, externalScore(text));
+export function promptInjectionScore(text: string, opts: { source?: InjectionSource; systemPrompt?: string } = {}): number {
+  return Math.max(builtin(text, opts.source, opts.systemPrompt).score, externalScore(text));
 }
 
 function severityFor(score: number): Severity {
@@ -63,26 +96,26 @@ function severityFor(score: number): Severity {
 }
 
 /**
- * Prompt injection: one finding per matched signal when the text's score reaches the threshold
- * (each carries the text's score), or a single `classifier` finding over the whole text when only
- * the external classifier fired.
+ * Prompt injection: when the text's score reaches the threshold, one finding per matched signal
+ * (each carries the text's score), one `context.*` finding over the whole text per system-prompt
+ * signal that fired (`context.secret`, `context.personal-data`, `context.restricted-topic`,
+ * `context.technique`, `context.content-instruction`), and a `classifier` finding over the whole
+ * text when the external classifier scored higher than the built-in score.
  */
 export function detectPromptInjection(text: string, opts: PromptInjectionOptions = {}): Finding[] {
   const threshold = opts.threshold ?? PROMPT_INJECTION_THRESHOLD;
-  const matches = findSignals(text);
-  const builtin = builtinScore(matches, opts.source);
+  const b = builtin(text, opts.source, opts.systemPrompt);
   const ext = externalScore(text);
-  const score = Math.max(builtin, ext);
+  const score = Math.max(b.score, ext);
   if (score < threshold) return [];
   const severity = severityFor(score);
-  if (matches.length === 0 || ext > builtin) {
-    const f: Finding[] = [{ detector: 'prompt-injection', rule: 'classifier', severity, score, start: 0, end: text.length, evidence: excerpt(text, 0, text.length) }];
-    if (matches.length === 0) return f;
-  }
+  const whole = (rule: string): Finding => ({ detector: 'prompt-injection', rule, severity, score, start: 0, end: text.length, evidence: excerpt(text, 0, text.length) });
+  const out: Finding[] = [];
+  if (ext > b.score || (b.matches.length === 0 && b.context.length === 0)) out.push(whole('classifier'));
+  for (const c of b.context) out.push(whole(`context.${c}`));
   // one finding per signal id and span; overlapping duplicates collapse
   const seen = new Set<string>();
-  const out: Finding[] = [];
-  for (const m of matches) {
+  for (const m of b.matches) {
     const key = `${m.id}:${m.start}`;
     if (seen.has(key)) continue;
     seen.add(key);

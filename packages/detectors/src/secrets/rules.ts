@@ -17,6 +17,7 @@ export function isTemplate(value: string): boolean {
 export function notPlaceholder(value: string): boolean {
   const v = value.replace(/^["'`]|["'`]$/g, '');
   if (v.length === 0 || PLACEHOLDER.test(v)) return false;
+  if (/^[#*x.\-_•]{3,}$/i.test(v)) return false; // a mask: ######, ****, xxxx
   if (/^(?:&lt;|&#)/.test(v)) return false;
   if (/(?:process\.env|os\.environ|getenv|System\.getenv|ENV\[)/.test(v)) return false;
   return true;
@@ -44,7 +45,7 @@ export const OWN_SECRET_RULES: readonly SecretRuleSpec[] = [
     source: `(?:^|[;"'\\s])(?:${ci('password')}|${ci('pwd')}|${ci('secret')})\\s{0,2}=\\s{0,2}([^;"'\\s<>]{3,128})(?=;|"|'|$|\\s)`,
     anchored: false,
     severity: 'high',
-    validate: (secret) => !isTemplate(secret) && !/^&lt;/.test(secret) && !/(?:process\.env|os\.environ|getenv)/.test(secret),
+    validate: (secret) => !isTemplate(secret) && !/^[#*•]{3,}$/.test(secret) && !/^&lt;/.test(secret) && !/(?:process\.env|os\.environ|getenv)/.test(secret),
   },
   {
     id: 'http-basic-auth',
@@ -303,6 +304,62 @@ export const OWN_SECRET_RULES: readonly SecretRuleSpec[] = [
     severity: 'high',
   },
   {
+    id: 'azure-devops-pat-v2',
+    // the 84-character format: 76 characters, the AZDO signature, 4 characters
+    keywords: ['azdo'],
+    source: '\\b([A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})\\b',
+    anchored: true,
+    severity: 'high',
+  },
+  {
+    id: 'kubernetes-bootstrap-token',
+    // kubeadm join --token / --tls-bootstrap-token: 6 + 16 lower-case characters
+    keywords: ['token'],
+    source: `${ci('token')}[\\w-]{0,20}["']?(?:[ \\t]{1,8}|[ \\t]{0,4}[:=][ \\t]{0,4})["']?([a-z0-9]{6}\\.[a-z0-9]{16})\\b`,
+    anchored: true,
+    severity: 'high',
+  },
+  {
+    id: 'thingsboard-access-token',
+    // device API: /api/v1/<token>/telemetry
+    keywords: ['/api/v1/'],
+    source: '/api/v1/([A-Za-z0-9]{20})/(?:telemetry|attributes|rpc|claim|firmware|software)\\b',
+    anchored: true,
+    severity: 'high',
+    validate: (s) => /\d/.test(s) && /[a-z]/i.test(s),
+  },
+  {
+    id: 'jenkins-setup-password',
+    // "Please use the following password to proceed to installation: <32 hex>"
+    keywords: ['password'],
+    source: `${ci('password')}[^\\n]{0,80}\\s{1,8}([a-f0-9]{32})\\b`,
+    anchored: true,
+    severity: 'high',
+    validate: (s) => /\d/.test(s) && /[a-f]/.test(s),
+  },
+  {
+    id: 'codeclimate-reporter-id',
+    keywords: ['cc_test_reporter_id'],
+    source: `${ci('cc_test_reporter_id')}["']?\\s{0,3}[:=]\\s{0,3}["']?([a-f0-9]{64})\\b`,
+    anchored: true,
+    severity: 'high',
+  },
+  {
+    id: 'truenas-api-key',
+    // <id>-<64 alphanumerics>, next to an API-key name or login call
+    keywords: ['api_key', 'apikey', 'api-key'],
+    source: `(?:${ci('api_key')}|${ci('apikey')}|${ci('api-key')})[^\\n]{0,80}?["'\\s\\[]([0-9]{1,4}-[A-Za-z0-9]{64})\\b`,
+    anchored: true,
+    severity: 'high',
+  },
+  {
+    id: 'postmark-api-token',
+    keywords: ['postmark'],
+    source: `${ci('postmark')}[\\w.-]{0,30}["']?\\s{0,3}[:=]{1,2}>?\\s{0,3}["']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b`,
+    anchored: true,
+    severity: 'high',
+  },
+  {
     id: 'vault-unseal-key',
     keywords: ['unseal key'],
     source: '\\bUnseal Key(?: \\d{1,2})?:\\s{1,3}([A-Za-z0-9+/]{40,64}={0,2})',
@@ -331,6 +388,6 @@ export const OWN_SECRET_RULES: readonly SecretRuleSpec[] = [
       '(\\barn:aws[a-z-]{0,12}:[a-z0-9-]{1,32}:[a-z0-9-]{0,24}:\\d{0,12}:[^\\s"\'<>]{1,256}|\\b[a-z0-9][a-z0-9.-]{1,62}\\.s3[.-](?:[a-z0-9-]{1,20}\\.)?amazonaws\\.com\\b|\\bs3[.-](?:[a-z0-9-]{1,20}\\.)?amazonaws\\.com/[a-z0-9][a-z0-9._-]{2,62}|\\b[a-z0-9][a-z0-9._-]{0,62}\\.storage\\.googleapis\\.com\\b|\\bstorage\\.googleapis\\.com/[a-z0-9][a-z0-9._-]{2,62}|\\b[a-z0-9][a-z0-9-]{0,60}\\.myshopify\\.com\\b)',
     anchored: true,
     severity: 'low',
-    validate: (s) => !/^(?:www|s3)\./.test(s),
+    validate: (s) => !/^(?:www|s3)\.[^/]*$/.test(s),
   },
 ];
