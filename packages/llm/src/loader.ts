@@ -42,17 +42,24 @@ export function registerLlmLoader(): 'sync' | 'async' | 'already' {
   return g[KEY];
 }
 
+type Next = (u: string, c: unknown) => unknown;
+
 /**
- * With synchronous hooks registered, Node 24 routes some of its own lazy
- * builtin requires (the `-e` entry, `Module#_compile`) through the hook chain
- * with a bare name as the URL, and the default loader then tries to read a
- * file called `module`. Builtins need nothing from the chain: answered first.
+ * Modules the SDK hook has no business with, answered before it runs:
+ * - builtins: with synchronous hooks registered, Node 24 routes some of its
+ *   own lazy builtin requires (the `-e` entry, `Module#_compile`) through the
+ *   chain with a bare name as the URL, and the default loader then tries to
+ *   read a file called `module`;
+ * - `data:` URLs: import-in-the-middle's resolve fails on them, so a worker
+ *   started from a data: URL would not start.
+ * Hooks registered later (Palisade's code sensors) still run before these.
  */
 function shortCircuitBuiltins(): void {
   const mod = require('node:module') as typeof import('node:module') & {
-    registerHooks?: (hooks: { load: (url: string, context: unknown, next: (u: string, c: unknown) => unknown) => unknown }) => unknown;
+    registerHooks?: (hooks: { resolve: (s: string, c: unknown, next: Next) => unknown; load: (url: string, c: unknown, next: Next) => unknown }) => unknown;
   };
   mod.registerHooks?.({
+    resolve: (specifier, context, next) => (specifier.startsWith('data:') ? { url: specifier, shortCircuit: true } : next(specifier, context)),
     load: (url, context, next) => (mod.isBuiltin(url) ? { format: 'builtin', source: null, shortCircuit: true } : next(url, context)),
   });
 }

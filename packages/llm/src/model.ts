@@ -27,8 +27,7 @@ export function decideModel(rt: Runtime, model: unknown, api: string): Verdict {
   const name = typeof model === 'string' ? model : model === undefined || model === null ? '' : String(model);
   const forms = modelForms(name);
   if (forms.length === 1) return rt.decide('llm.model', forms[0]!, api);
-  const view = rt.view();
-  const verdicts = forms.map((f) => view.check('llm.model', f));
+  const verdicts = forms.map((f) => rt.check('llm.model', f));
   let chosen = forms.findIndex((_, i) => isDenyRule(verdicts[i]!));
   if (chosen < 0) chosen = verdicts.findIndex((v) => v.action === 'allow');
   if (chosen < 0) chosen = 0;

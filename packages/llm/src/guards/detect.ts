@@ -107,6 +107,8 @@ export interface ScannerOptions {
   readonly enforce: boolean;
   readonly isAllowedHost?: ((host: string) => boolean) | undefined;
   readonly canaries?: readonly string[] | undefined;
+  /** The request's system prompt, context for the prompt-injection detector. */
+  readonly systemPrompt?: string | undefined;
 }
 
 /** A scanner for these detect settings (what the guards and their tests use). */
@@ -116,6 +118,7 @@ export function scannerFor(detectSettings: Record<string, DetectSetting>, opts: 
   const options: Parameters<typeof scan>[1] = { detect: detect as NonNullable<Parameters<typeof scan>[1]['detect']>, source: opts.source };
   if (opts.isAllowedHost) options.isAllowedHost = opts.isAllowedHost;
   if (opts.canaries && opts.canaries.length > 0) options.canaries = opts.canaries;
+  if (opts.systemPrompt) options.systemPrompt = opts.systemPrompt;
   return {
     scan(text: string): ActedFinding[] {
       if (text.length === 0) return [];
@@ -132,10 +135,16 @@ export function scannerFor(detectSettings: Record<string, DetectSetting>, opts: 
   };
 }
 
-export function makeScanner(rt: Runtime, source: TextSource, detectOverride?: Record<string, DetectSetting>, canaries?: readonly string[]): Scanner | undefined {
+export function makeScanner(
+  rt: Runtime,
+  source: TextSource,
+  detectOverride?: Record<string, DetectSetting>,
+  canaries?: readonly string[],
+  systemPrompt?: string,
+): Scanner | undefined {
   const detect = detectOverride ?? activeDetect(rt);
   if (!detect) return undefined;
-  return scannerFor(detect, { source, enforce: rt.mode === 'enforce', isAllowedHost: allowedHostCheck(rt), canaries });
+  return scannerFor(detect, { source, enforce: rt.mode === 'enforce', isAllowedHost: allowedHostCheck(rt), canaries, systemPrompt });
 }
 
 /**

@@ -37,12 +37,20 @@ export function guardInput<B extends object>(
 ): InputOutcome<B> {
   let untrusted = false;
   for (const s of slots) if (s.source === 'tool-output') untrusted = true;
+  // The system prompt is context for judging the rest: a question can be an attack only against it.
+  const systemPrompt = slots.filter((s) => isSystemSlot(body, s)).map((s) => s.text).join('\n');
   const scanners: Partial<Record<TextSource, Scanner | undefined>> = {};
   const cow = new CopyOnWrite(body);
+  let systemScanner: Scanner | null | undefined;
   const blocking: ActedFinding[] = [];
   for (const slot of slots) {
     if (slot.text.length === 0) continue;
-    const scanner = slot.source in scanners ? scanners[slot.source] : (scanners[slot.source] = makeScanner(rt, slot.source));
+    const key: TextSource = slot.source;
+    const scanner = isSystemSlot(body, slot)
+      ? (systemScanner ??= makeScanner(rt, key) ?? null)
+      : key in scanners
+        ? scanners[key]
+        : (scanners[key] = makeScanner(rt, key, undefined, undefined, systemPrompt || undefined));
     if (!scanner) continue;
     const findings = scanner.scan(slot.text);
     if (findings.length === 0) continue;
@@ -62,4 +70,16 @@ export function guardInput<B extends object>(
   if (untrusted && scope) scope.addLabels([UNTRUSTED]);
   if (blocking.length > 0) return { body, error: new PalisadeBlockedError(model, 'llm.input', blocking) };
   return { body: cow.value };
+}
+
+const SYSTEM_ROLES = new Set(['system', 'developer']);
+
+/** System text: Anthropic's `system`, the Responses API's `instructions`, or a message whose role is system/developer. */
+function isSystemSlot(body: object, slot: Slot): boolean {
+  const [head, index] = slot.path;
+  if (head === 'system' || head === 'instructions') return true;
+  const list = (body as Record<string, unknown>)[head as string];
+  if (!Array.isArray(list) || typeof index !== 'number') return false;
+  const item = list[index] as { role?: unknown } | undefined;
+  return typeof item?.role === 'string' && SYSTEM_ROLES.has(item.role);
 }

@@ -145,13 +145,18 @@ export interface ToolCallCheck {
  */
 export function checkToolCall(rt: Runtime, scope: Scope | undefined, call: CallSpan, api: string, model: string, proposed: ProposedToolCall): ToolCallCheck {
   const name = typeof proposed.name === 'string' ? proposed.name : String(proposed.name);
-  const baseView = rt.view(scope);
-  let verdict = checkName(baseView, name);
-  if (!isRefusal(verdict)) {
-    // The arguments are what the tool will see inside its own scope.
-    const toolScope = new Scope('tool', scope, { ...(scope?.attributes ?? {}), tool: name }, name);
-    const argVerdict = checkArguments(rt, toolScope.view(rt.guard), name, proposed.arguments);
-    if (argVerdict) verdict = argVerdict;
+  let verdict: Verdict;
+  try {
+    verdict = checkName(rt.view(scope), name);
+    if (!isRefusal(verdict)) {
+      // The arguments are what the tool will see inside its own scope.
+      const toolScope = new Scope('tool', scope, { ...(scope?.attributes ?? {}), tool: name }, name);
+      const argVerdict = checkArguments(rt, toolScope.view(rt.guard), name, proposed.arguments);
+      if (argVerdict) verdict = argVerdict;
+    }
+  } catch (err) {
+    // A fault in the check itself: denied or let through as onInternalError says (see Runtime#fault).
+    verdict = rt.faultVerdict('tool.call', name, err);
   }
   const detail: Record<string, unknown> = { [sc.ATTR_GEN_AI_TOOL_NAME]: name, [sc.ATTR_GEN_AI_REQUEST_MODEL]: model };
   if (proposed.id) detail[sc.ATTR_GEN_AI_TOOL_CALL_ID] = proposed.id;
