@@ -11,7 +11,7 @@ import type { DecisionRecord, ScopeSnapshot } from './record/decision-record.js'
 import { endScopeSpan, startScopeSpan } from './record/otel.js';
 import { type DecisionListener, type DetectionListener, type InternalErrorListener, type RecorderStats, listenerRegistry, snapshotScope } from './record/recorder.js';
 import * as sc from './record/semconv.js';
-import { Runtime, activeRuntime, deniedError, normalizePathTarget, setActiveRuntime } from './runtime.js';
+import { Runtime, activeRuntime, deniedError, setActiveRuntime } from './runtime.js';
 import { VERSION } from './version.js';
 
 export interface InitOptions extends LoadOptions {
@@ -29,6 +29,19 @@ let exitHookInstalled = false;
  * Throws PalisadePolicyError with one line per problem.
  */
 export function init(options: InitOptions = {}): Runtime {
+  const running = activeRuntime();
+  if (!running) return load(options);
+  try {
+    return load(options);
+  } catch (err) {
+    // The running policy stays in force; the failed reload is counted and reported, and thrown to the caller.
+    running.recorder.stats.reloadErrors++;
+    running.recorder.internalError('policy reload', err);
+    throw err;
+  }
+}
+
+function load(options: InitOptions): Runtime {
   const env = options.env ?? process.env;
   let policy: Policy;
   let source: string;
@@ -212,11 +225,11 @@ function requireRuntime(what: string): Runtime {
 
 /** What the policy says about an operation in the current scope, without recording it. */
 export function check(op: CheckInput): Verdict {
-  const view = requireRuntime('check').view();
-  if (op.capability === 'process.spawn') return view.checkCommand(op.command);
-  if (op.capability === 'net.connect' || op.capability === 'net.listen') return view.checkEndpoint(op.capability, op.endpoint);
+  const rt = requireRuntime('check');
+  if (op.capability === 'process.spawn') return rt.checkCommand(op.command);
+  if (op.capability === 'net.connect' || op.capability === 'net.listen') return rt.checkEndpoint(op.capability, op.endpoint);
   if (TARGET_KIND[op.capability] === undefined) throw new TypeError(`palisade.check: unknown capability ${JSON.stringify(op.capability)}`);
-  return view.check(op.capability, normalizePathTarget(op.capability, (op as { target: string }).target));
+  return rt.check(op.capability, (op as { target: string }).target);
 }
 
 /**

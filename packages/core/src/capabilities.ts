@@ -48,3 +48,10 @@ export type DetectorName = (typeof DETECTORS)[number];
 
 export const DETECT_ACTIONS = ['off', 'alert', 'redact', 'block'] as const;
 export type DetectAction = (typeof DETECT_ACTIONS)[number];
+
+/** `onInternalError`: what happens to an operation when Palisade fails while checking it. */
+export const INTERNAL_ERROR_ACTIONS = ['deny', 'allow'] as const;
+export type InternalErrorAction = (typeof INTERNAL_ERROR_ACTIONS)[number];
+
+/** The rule a verdict names when Palisade could not check the operation. */
+export const INTERNAL_ERROR_RULE = 'internal-error';

@@ -107,6 +107,8 @@ export class PathRuleSet {
   private readonly exact = new Map<string, RuleRef>();
   private readonly byBase = new Map<string, Array<{ test: (p: string) => boolean; rule: RuleRef }>>();
   private readonly unanchored: Array<{ test: (p: string) => boolean; rule: RuleRef }> = [];
+  /** Length of the longest base: ancestors longer than it cannot have rules (keeps a lookup linear in a huge path). */
+  private maxBase = 0;
   size = 0;
 
   add(pattern: PathPattern, rule: RuleRef): void {
@@ -120,6 +122,7 @@ export class PathRuleSet {
       this.unanchored.push(entry);
       return;
     }
+    if (pattern.base.length > this.maxBase) this.maxBase = pattern.base.length;
     const list = this.byBase.get(pattern.base);
     if (list) list.push(entry);
     else this.byBase.set(pattern.base, [entry]);
@@ -130,12 +133,13 @@ export class PathRuleSet {
     best = firstIn(this.unanchored, path, best);
     if (this.byBase.size > 0 && path.charCodeAt(0) === 47 /* / */) {
       best = firstIn(this.byBase.get('/'), path, best);
+      const max = this.maxBase;
       let i = path.indexOf('/', 1);
-      while (i !== -1) {
+      while (i !== -1 && i <= max) {
         best = firstIn(this.byBase.get(path.slice(0, i)), path, best);
         i = path.indexOf('/', i + 1);
       }
-      if (path.length > 1) best = firstIn(this.byBase.get(path), path, best);
+      if (path.length > 1 && path.length <= max) best = firstIn(this.byBase.get(path), path, best);
     }
     return best;
   }

@@ -9,6 +9,8 @@ import type { RuleRef } from '../compile/rule.js';
 import type { Verdict } from './verdict.js';
 
 const CACHE_LIMIT = 8192;
+/** Longer targets (beyond PATH_MAX: Node fails them anyway) are decided every time, never cached: 8192 of them could hold gigabytes. */
+const CACHE_KEY_LIMIT = 4096;
 
 const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
 
@@ -110,6 +112,7 @@ export class PolicyView {
 
   private decide(r: CapabilityRules, capability: Capability, key: string, target: Target, display: string): Verdict {
     const verdict = this.evaluate(r, capability, target, display);
+    if (key.length > CACHE_KEY_LIMIT) return verdict;
     if (r.cache.size >= CACHE_LIMIT) r.cache.clear();
     r.cache.set(key, verdict);
     return verdict;

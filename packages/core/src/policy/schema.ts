@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CAPABILITIES, DETECT_ACTIONS, DETECTORS, MODES, TARGET_KIND, type Capability } from '../capabilities.js';
+import { CAPABILITIES, DETECT_ACTIONS, DETECTORS, INTERNAL_ERROR_ACTIONS, MODES, TARGET_KIND, type Capability } from '../capabilities.js';
 import { parseCommandPattern, type CommandRuleInput } from '../compile/command-pattern.js';
 import { parseEndpointPattern } from '../compile/endpoint-pattern.js';
 import { parseNamePattern } from '../compile/name-pattern.js';
@@ -161,6 +161,10 @@ export const PolicySchema = z.strictObject({
   $schema: z.string().optional(),
   version: z.literal(1),
   mode: z.enum(MODES).optional().describe('enforce blocks; monitor only records; learn records and keeps every allowed operation'),
+  onInternalError: z
+    .enum(INTERNAL_ERROR_ACTIONS)
+    .optional()
+    .describe('When Palisade itself fails while checking an operation: deny it (fail closed) or let it proceed (fail open); the fault is recorded either way. Default: deny in enforce mode, allow in monitor and learn'),
   allow: RuleMapSchema.optional().describe('A capability listed here allows only what matches; an absent one is allowed'),
   deny: RuleMapSchema.optional().describe('Always wins over allow'),
   detect: DetectSchema.optional(),

@@ -60,16 +60,25 @@ function put(attrs: Attributes, key: string, value: unknown): void {
   else if (Array.isArray(value) && value.every((v) => typeof v === 'number')) attrs[key] = value as AttributeValue;
 }
 
-export function decisionAttributes(rec: DecisionRecord, withStack: boolean): Attributes {
+/** The `palisade.*` attributes of a verdict (or a record of one). */
+export function verdictAttributes(
+  v: { readonly capability: string; readonly action: string; readonly rule: string; readonly reason: string; readonly target: string; readonly mode: string },
+  api?: string,
+): Attributes {
   const a: Attributes = {
-    [sc.ATTR_PALISADE_CAPABILITY]: rec.capability,
-    [sc.ATTR_PALISADE_VERDICT]: rec.action,
-    [sc.ATTR_PALISADE_RULE]: rec.rule,
-    [sc.ATTR_PALISADE_REASON]: rec.reason,
-    [sc.ATTR_PALISADE_TARGET]: rec.target,
-    [sc.ATTR_PALISADE_MODE]: rec.mode,
+    [sc.ATTR_PALISADE_CAPABILITY]: v.capability,
+    [sc.ATTR_PALISADE_VERDICT]: v.action,
+    [sc.ATTR_PALISADE_RULE]: v.rule,
+    [sc.ATTR_PALISADE_REASON]: v.reason,
+    [sc.ATTR_PALISADE_TARGET]: v.target,
+    [sc.ATTR_PALISADE_MODE]: v.mode,
   };
-  put(a, sc.ATTR_PALISADE_API, rec.api);
+  put(a, sc.ATTR_PALISADE_API, api);
+  return a;
+}
+
+export function decisionAttributes(rec: DecisionRecord, withStack: boolean): Attributes {
+  const a = verdictAttributes(rec, rec.api);
   if (rec.learned) a[sc.ATTR_PALISADE_LEARNED] = true;
   if (rec.scope) {
     // Run attributes first: one named `id`, `run_id` or `labels` must not replace the scope's own.

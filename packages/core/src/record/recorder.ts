@@ -28,7 +28,36 @@ export interface RecorderStats {
   telemetryErrors: number;
   auditFailures: number;
   auditDropped: number;
+  /** Faults inside a check (the guard or a sensor's normalization): each became an `internal-error` verdict. */
+  guardErrors: number;
+  /** `init()` calls that failed while a policy was running (that policy stayed in force). */
+  reloadErrors: number;
   internalErrors: number;
+}
+
+function decisionRecord(
+  verdict: Verdict,
+  scope: Scope | undefined,
+  api: string | undefined,
+  detail: Readonly<Record<string, unknown>> | undefined,
+  stack: DecisionRecord['stack'],
+  learned: boolean | undefined,
+): DecisionRecord {
+  return {
+    type: 'decision',
+    time: Date.now(),
+    action: verdict.action,
+    capability: verdict.capability,
+    target: verdict.target,
+    rule: verdict.rule,
+    reason: verdict.reason,
+    mode: verdict.mode,
+    api,
+    learned: learned || undefined,
+    scope: snapshotScope(scope),
+    stack,
+    detail,
+  };
 }
 
 export function snapshotScope(scope: Scope | undefined): ScopeSnapshot | undefined {
@@ -75,6 +104,8 @@ export class Recorder {
     telemetryErrors: 0,
     auditFailures: 0,
     auditDropped: 0,
+    guardErrors: 0,
+    reloadErrors: 0,
     internalErrors: 0,
   };
   private audit: AuditLog | undefined;
@@ -117,21 +148,7 @@ export class Recorder {
   }
 
   record(verdict: Verdict, scope: Scope | undefined, api?: string, detail?: Readonly<Record<string, unknown>>, learned?: boolean): DecisionRecord {
-    const rec: DecisionRecord = {
-      type: 'decision',
-      time: Date.now(),
-      action: verdict.action,
-      capability: verdict.capability,
-      target: verdict.target,
-      rule: verdict.rule,
-      reason: verdict.reason,
-      mode: verdict.mode,
-      api,
-      learned: learned || undefined,
-      scope: snapshotScope(scope),
-      stack: captureAppFrames(),
-      detail,
-    };
+    const rec = decisionRecord(verdict, scope, api, detail, captureAppFrames(), learned);
     this.stats.recorded++;
     if (verdict.action === 'deny') this.stats.denied++;
     else if (verdict.action === 'alert') this.stats.alerted++;
@@ -165,25 +182,24 @@ export class Recorder {
   /** An allowed operation spanned under `telemetry.spans: all`: no stack, no audit. */
   recordAllowedSpan(verdict: Verdict, scope: Scope | undefined, api?: string, detail?: Readonly<Record<string, unknown>>): void {
     if (tracingSuppressed()) return;
-    const rec: DecisionRecord = {
-      type: 'decision',
-      time: Date.now(),
-      action: verdict.action,
-      capability: verdict.capability,
-      target: verdict.target,
-      rule: verdict.rule,
-      reason: verdict.reason,
-      mode: verdict.mode,
-      api,
-      scope: snapshotScope(scope),
-      detail,
-    };
-    this.emitSpan(rec, scope);
+    this.emitSpan(decisionRecord(verdict, scope, api, detail, undefined, false), scope);
+  }
+
+  /** A check failed inside Palisade (see Runtime#fault): counted and reported like any internal error. */
+  guardError(error: unknown): void {
+    this.stats.guardErrors++;
+    this.internalError('guard', error);
   }
 
   internalError(source: string, error: unknown): void {
     this.stats.internalErrors++;
-    const err = error instanceof Error ? error : new Error(String(error));
+    // Whatever was thrown (a Symbol, a Proxy, an object whose toString throws) is reported, never rethrown.
+    let err: Error;
+    try {
+      err = error instanceof Error ? error : new Error(String(error));
+    } catch {
+      err = new Error('unprintable error');
+    }
     for (const l of this.errorListeners) {
       try {
         l(err, { source });
@@ -193,9 +209,13 @@ export class Recorder {
     }
     if (!this.warned.has(source)) {
       this.warned.add(source);
-      process.emitWarning(`Palisade internal error in ${source}: ${err.message} (further ones are counted in palisade.stats())`, {
-        code: 'PALISADE_INTERNAL_ERROR',
-      });
+      try {
+        process.emitWarning(`Palisade internal error in ${source}: ${String(err.message)} (further ones are counted in palisade.stats())`, {
+          code: 'PALISADE_INTERNAL_ERROR',
+        });
+      } catch {
+        // a replaced emitWarning, or an unprintable message: the count stands
+      }
     }
   }
 
@@ -208,14 +228,28 @@ export class Recorder {
     this.audit = undefined;
   }
 
+  /**
+   * A decision made while a listener runs (the listener itself touched a
+   * denied file, say) is recorded everywhere else but not sent to listeners
+   * again: otherwise each such decision calls the listener that caused it,
+   * until the stack runs out.
+   */
+  private notifying = false;
+
   private notify(rec: DecisionRecord): void {
-    for (const listener of this.decisionListeners) {
-      try {
-        listener(rec);
-      } catch (err) {
-        this.stats.listenerErrors++;
-        this.internalError('decision listener', err);
+    if (this.notifying) return;
+    this.notifying = true;
+    try {
+      for (const listener of this.decisionListeners) {
+        try {
+          listener(rec);
+        } catch (err) {
+          this.stats.listenerErrors++;
+          this.internalError('decision listener', err);
+        }
       }
+    } finally {
+      this.notifying = false;
     }
   }
 

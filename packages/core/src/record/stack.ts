@@ -28,16 +28,25 @@ function isInternal(file: string): boolean {
   return false;
 }
 
+// Module URLs repeat from stack to stack: converting each once keeps a recorded decision cheap.
+const urlPaths = new Map<string, string>();
+
 function toPath(file: string): string {
   if (!file.startsWith('file:')) return file;
-  try {
-    return fileURLToPath(file);
-  } catch {
-    return file;
+  let path = urlPaths.get(file);
+  if (path === undefined) {
+    try {
+      path = fileURLToPath(file);
+    } catch {
+      path = file;
+    }
+    if (urlPaths.size >= 4096) urlPaths.clear();
+    urlPaths.set(file, path);
   }
+  return path;
 }
 
-const MAX_FRAMES = 64;
+const MAX_FRAMES = 48;
 
 /**
  * Application frames of the current stack, innermost first: Node internals
@@ -61,20 +70,22 @@ export function captureAppFrames(limit = 32): StackFrame[] {
   const frames: StackFrame[] = [];
   for (const site of sites) {
     const raw = site.getFileName() ?? site.getScriptNameOrSourceURL?.() ?? '';
-    if (!raw) continue;
+    if (!raw || raw.startsWith('node:')) continue;
     const file = toPath(raw);
     if (isInternal(file)) continue;
-    const fn = site.getFunctionName() ?? site.getMethodName();
-    const type = site.getTypeName();
-    frames.push({
-      function: fn ? (type && site.getMethodName() && !site.isToplevel() ? `${type}.${fn}` : fn) : '<anonymous>',
-      file,
-      line: site.getLineNumber() ?? 0,
-      column: site.getColumnNumber() ?? 0,
-    });
+    frames.push({ function: frameFunction(site, frames.length === 0), file, line: site.getLineNumber() ?? 0, column: site.getColumnNumber() ?? 0 });
     if (frames.length >= limit) break;
   }
   return frames;
+}
+
+/** `Type.method` for the first frame (it names the span's code.function.name); the plain name elsewhere. */
+function frameFunction(site: NodeJS.CallSite, first: boolean): string {
+  const fn = site.getFunctionName() ?? (first ? site.getMethodName() : null);
+  if (!fn) return '<anonymous>';
+  if (!first) return fn;
+  const type = site.getTypeName();
+  return type && site.getMethodName() && !site.isToplevel() ? `${type}.${fn}` : fn;
 }
 
 export function formatStack(frames: readonly StackFrame[]): string {

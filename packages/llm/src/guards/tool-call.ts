@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Attributes, context as otelContext } from '@opentelemetry/api';
-import { type PolicyView, type Runtime, Scope, type Verdict, normalizeHost, scopeStorage, semconv } from '@palisade/core';
+import { type PolicyView, type Runtime, Scope, type Verdict, normalizeHost, scopeStorage, semconv, verdictAttributes } from '@palisade/core';
 import { PalisadeToolCallError } from '../errors.js';
 import { modelForms } from '../model.js';
 import * as sc from '../semconv.js';
@@ -165,16 +165,7 @@ export function checkToolCall(rt: Runtime, scope: Scope | undefined, call: CallS
   const suppressed = otelContext.active().setValue(SUPPRESS_TRACING_KEY, true);
   scopeStorage.run(scope as Scope, () => otelContext.with(suppressed, () => rt.settle(toSettle, api, detail)));
   if (isRefusal(verdict) || allSpans(rt)) {
-    const attrs: Attributes = {
-      [semconv.ATTR_PALISADE_CAPABILITY]: verdict.capability,
-      [semconv.ATTR_PALISADE_VERDICT]: verdict.action,
-      [semconv.ATTR_PALISADE_RULE]: verdict.rule,
-      [semconv.ATTR_PALISADE_REASON]: verdict.reason,
-      [semconv.ATTR_PALISADE_TARGET]: verdict.target,
-      [semconv.ATTR_PALISADE_MODE]: verdict.mode,
-      [semconv.ATTR_PALISADE_API]: api,
-      ...(detail as Attributes),
-    };
+    const attrs: Attributes = { ...verdictAttributes(verdict, api), ...(detail as Attributes) };
     if (scope) {
       attrs[semconv.ATTR_PALISADE_SCOPE_ID] = scope.id;
       const labels = [...scope.labels()];
