@@ -16,7 +16,14 @@ t.test('the demo blocks what the compromised model asks for and lets the rest th
   });
   t.equal(out.code, 0, out.stderr);
   const lines = out.stdout.split('\n');
-  const outcome = (what: string) => lines.find((l) => l.includes(what))?.trim().split(/\s+/)[0];
+  // Each result is a line "OUTCOME  what", then an indented detail line.
+  const outcome = (what: string) => {
+    for (const l of lines) {
+      const m = /^\s*(allowed|BLOCKED|FILTERED|failed)\s+(.*)$/.exec(l.replace(/\x1b\[[0-9;]*m/g, ''));
+      if (m && m[2]!.startsWith(what)) return m[1];
+    }
+    return undefined;
+  };
   t.equal(outcome('read the product FAQ'), 'allowed');
   t.equal(outcome('ask the model (gpt-4o-mini)'), 'allowed');
   for (const what of ['ask an unapproved model', 'read .env', 'read secrets/api-key.txt', 'read /etc/passwd', 'call delete_database', 'write a file after reading untrusted input', 'curl the cloud metadata', 'fetch the cloud metadata']) {
