@@ -18,7 +18,7 @@ export type { EndpointTarget } from './compile/endpoint-pattern.js';
 export { normalizeHost, parseLooseIPv4, parseIP, formatEndpoint } from './compile/host.js';
 export { NAMED_SETS } from './compile/ip-sets.js';
 export { defaultPlaceholders, type PlaceholderValues } from './compile/placeholders.js';
-export { PolicySchema, policyJsonSchema } from './policy/schema.js';
+export { policySchema, policyJsonSchema } from './policy/schema.js';
 export type { Policy, RuleMap, FlowRule, ScopeRule, DetectSettings, TelemetrySettings, LlmSettings } from './policy/schema.js';
 export { TOOL_ARG_CAPABILITIES } from './policy/schema.js';
 export { loadPolicy, parsePolicy, readPolicyFile, validatePolicy, findPolicyFile, POLICY_FILE_NAMES } from './policy/load.js';
@@ -37,3 +37,4 @@ export { markInternalDir, internalDirs, captureAppFrames, type StackFrame } from
 export * as semconv from './record/semconv.js';
 export { VERSION } from './version.js';
 export { wrap, originalOf, isWrapped, unwrapAll } from './wrap.js';
+export { moduleReadMayPass, explicitDeny } from './guard/module-read.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { CAPABILITIES, DETECTORS, PalisadePolicyError, PolicySchema, RECOMMENDED_POLICY, parsePolicy, validatePolicy } from '../src/index.js';
+import { CAPABILITIES, DETECTORS, PalisadePolicyError, RECOMMENDED_POLICY, parsePolicy, policySchema, validatePolicy } from '../src/index.js';
 import { problemsOf } from './helpers/index.js';
 
 const contractText = readFileSync(new URL('./fixtures/contract.policy.jsonc', import.meta.url), 'utf8');
@@ -87,7 +87,7 @@ const BAD: Array<[string, unknown, string[]]> = [
   ['a port above 65535', { allow: { 'net.connect': ['a.com:65536'] } }, ['allow.net.connect[0]: "a.com:65536": port must be a number, * or a range']],
   ['a descending port range', { allow: { 'net.listen': ['*:90-80'] } }, ['allow.net.listen[0]: "*:90-80": port range 90-80 must be ascending within 0-65535']],
   ['a misspelt top-level key', { alow: {} }, ['alow: unknown key "alow" (did you mean "allow"?)']],
-  ['a key with no close match', { zzzzzzzz: 1 }, ['zzzzzzzz: unknown key "zzzzzzzz" (expected one of $schema, version, mode, allow, deny, detect, trust, flows, scopes, spawn, audit, telemetry' + (PolicySchema.shape && 'llm' in PolicySchema.shape ? ', llm)' : ')')]],
+  ['a key with no close match', { zzzzzzzz: 1 }, ['zzzzzzzz: unknown key "zzzzzzzz" (expected one of $schema, version, mode, onInternalError, allow, deny, detect, trust, flows, scopes, spawn, audit, telemetry' + (policySchema().shape && 'llm' in policySchema().shape ? ', llm)' : ')')]],
   ['a misspelt capability', { allow: { 'fs.raed': [] } }, ['allow.fs.raed: unknown key "fs.raed" (did you mean "fs.read"?)']],
   ['a misspelt capability in deny', { deny: { 'net.conect': [] } }, ['deny.net.conect: unknown key "net.conect" (did you mean "net.connect"?)']],
   ['a misspelt capability in a scope', { scopes: [{ match: { tool: 'x' } }, { match: { tool: 'y' }, allow: { 'fs.raed': [] } }] }, ['scopes[1].allow.fs.raed: unknown key "fs.raed" (did you mean "fs.read"?)']],

@@ -1,4 +1,5 @@
 import { createRequire, register as registerAsync } from 'node:module';
+import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
@@ -26,7 +27,7 @@ function syncHooksWork(): boolean {
  * Synchronous in-thread hooks where Node supports them, else the off-thread
  * `module.register` loader. Returns how it registered.
  */
-export function registerLlmLoader(): 'sync' | 'async' | 'already' {
+export function registerLlmLoader(): 'sync' | 'async' | 'already' | 'no-sdk' {
   const g = globalThis as { [KEY]?: 'sync' | 'async' };
   if (g[KEY]) return 'already';
   const include = [...LLM_MODULES, ...ENTRY_URLS];
@@ -36,6 +37,9 @@ export function registerLlmLoader(): 'sync' | 'async' | 'already' {
     shortCircuitBuiltins();
     g[KEY] = 'sync';
   } else {
+    // The off-thread loader costs every later import a round trip to another thread (and its start-up,
+    // a few hundred milliseconds): only when the app can actually import an SDK.
+    if (!sdkInstalled()) return 'no-sdk';
     registerAsync(new URL('./iitm-hook.js', import.meta.url), { data: { include } });
     g[KEY] = 'async';
   }
@@ -62,4 +66,22 @@ function shortCircuitBuiltins(): void {
     resolve: (specifier, context, next) => (specifier.startsWith('data:') ? { url: specifier, shortCircuit: true } : next(specifier, context)),
     load: (url, context, next) => (mod.isBuiltin(url) ? { format: 'builtin', source: null, shortCircuit: true } : next(url, context)),
   });
+}
+
+/** Whether openai or @anthropic-ai/sdk resolves from the working directory or the main script's. */
+function sdkInstalled(): boolean {
+  const from = [process.cwd(), process.argv[1] ? dirname(process.argv[1]) : undefined].filter((d): d is string => !!d);
+  for (const dir of from) {
+    const req = createRequire(join(dir, 'palisade-resolve.js'));
+    for (const name of LLM_MODULES) {
+      try {
+        req.resolve(name);
+        return true;
+      } catch (err) {
+        // Present but not resolvable this way (exports without a `require` entry, say) still counts.
+        if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') return true;
+      }
+    }
+  }
+  return false;
 }

@@ -1,5 +1,6 @@
 import module from 'node:module';
-import { activeRuntime, internalDirs } from '@palisade/core';
+import { MessageChannel } from 'node:worker_threads';
+import { type Verdict, activeRuntime, internalDirs } from '@palisade/core';
 import { appRoots, wrap } from '@palisade/node';
 import type { LoaderThreadData } from './loader-thread.js';
 
@@ -8,8 +9,9 @@ const THREAD_MODULE = new URL('./loader-thread.js', import.meta.url);
 /**
  * Wraps `module.register` so that the first off-thread hooks anyone registers
  * (Palisade's own LLM loader on Node 20, or the app's: a TypeScript loader,
- * say) are preceded by Palisade's loader-thread module. Without it, ES module
- * sources read in that thread would bypass `fs.read`.
+ * say) are preceded by Palisade's loader-thread hook. Without it, ES module
+ * sources read in that thread would bypass `fs.read`. Refusals the thread
+ * reports are recorded here, like any other decision.
  */
 export function guardLoaderThread(): void {
   let guarded = false;
@@ -19,8 +21,12 @@ export function guardLoaderThread(): void {
       if (!guarded && rt) {
         guarded = true;
         try {
-          const data: LoaderThreadData = { policy: rt.policy, source: rt.source, cwd: process.cwd(), roots: [...appRoots()], internal: [...internalDirs()] };
-          original.call(module, THREAD_MODULE, { data });
+          const { port1, port2 } = new MessageChannel();
+          port1.on('message', (m: { verdict: Verdict }) => activeRuntime()?.recorder.record(m.verdict, undefined, 'import'));
+          port1.unref();
+          const roots = [...appRoots(), ...internalDirs()];
+          const data: LoaderThreadData = { policy: rt.policy, source: rt.source, values: rt.guard.program.values, roots, port: port2 };
+          original.call(module, THREAD_MODULE, { data, transferList: [port2] });
         } catch (err) {
           rt.recorder.internalError('module loader thread', err);
         }

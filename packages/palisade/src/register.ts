@@ -8,7 +8,7 @@
  * problem printed. Palisade never runs unprotected without saying so.
  */
 import './own-dir.js';
-import { getEnvironmentData, isMainThread } from 'node:worker_threads';
+import workerThreads, { getEnvironmentData, isMainThread } from 'node:worker_threads';
 import { PalisadePolicyError, RECOMMENDED_POLICY, activeRuntime, init } from '@palisade/core';
 import { INHERIT_KEY, type Inherited } from '@palisade/node';
 import { registerLlmLoader } from '@palisade/llm';
@@ -18,6 +18,9 @@ import { setupTelemetry } from './telemetry-sdk.js';
 
 function start(): void {
   if (activeRuntime()) return; // already registered (both --import and --require given)
+  // `--require` preloads also run in Node's own module-loader thread (which has no parentPort; Node 22+
+  // says isInternalThread). Palisade's loader-thread hook guards that thread; the app's sensors do not belong there.
+  if (!isMainThread && ((workerThreads as { isInternalThread?: boolean }).isInternalThread || workerThreads.parentPort === null)) return;
   // A worker started by a protected thread runs under that thread's policy, whatever files say.
   const inherited = isMainThread ? undefined : (getEnvironmentData(INHERIT_KEY) as Inherited | undefined);
   try {

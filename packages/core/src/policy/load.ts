@@ -1,12 +1,14 @@
 import fs from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import YAML from 'yaml';
+import { createRequire } from 'node:module';
+import type YamlModule from 'yaml';
 import type { PlaceholderValues } from '../compile/placeholders.js';
 import { MODES, type Mode } from '../capabilities.js';
 import { PalisadePolicyError } from '../errors.js';
 import { RECOMMENDED_POLICY } from './preset.js';
 import { type KnownKeys, describeIssues, formatPath } from './problems.js';
-import { type Policy, PolicySchema } from './schema.js';
+import { type Policy, policySchema } from './schema.js';
+import { knownValid, rememberValid } from './validate-cache.js';
 import { findDuplicateKey, lineColumn, stripJsonComments } from './jsonc.js';
 import { keysAt } from './schema-keys.js';
 
@@ -15,12 +17,16 @@ const { readFileSync, existsSync } = fs;
 
 export const POLICY_FILE_NAMES = ['palisade.policy.json', 'palisade.policy.yaml', 'palisade.policy.yml'] as const;
 
-const knownKeys: KnownKeys = (path) => keysAt(PolicySchema, path);
+const knownKeys: KnownKeys = (path) => keysAt(policySchema(), path);
 
 /** Validates already-parsed data. Throws PalisadePolicyError with one line per problem. */
 export function validatePolicy(data: unknown, source = 'policy'): Policy {
-  const r = PolicySchema.safeParse(data, { reportInput: true });
-  if (r.success) return r.data;
+  if (knownValid(data)) return data as Policy;
+  const r = policySchema().safeParse(data, { reportInput: true });
+  if (r.success) {
+    rememberValid(data);
+    return r.data;
+  }
   throw new PalisadePolicyError(source, describeIssues(r.error.issues, data, knownKeys));
 }
 
@@ -36,12 +42,19 @@ function at(text: string, offset: number): string {
   return `line ${line}, column ${column}`;
 }
 
+// Only YAML policies need the YAML parser: loaded on first use (it costs tens of milliseconds).
+let yaml: typeof YamlModule | undefined;
+function YAMLlib(): typeof YamlModule {
+  return (yaml ??= createRequire(import.meta.url)('yaml') as typeof YamlModule);
+}
+
 /** Parses policy text (JSON with comments, or YAML) and validates it. */
 export function parsePolicy(text: string, source: string, format: PolicyFormat = formatOf(source)): Policy {
   // Editors on some systems save a byte-order mark; it is not part of the policy.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let data: unknown;
   if (format === 'yaml') {
+    const YAML = YAMLlib();
     const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: true });
     if (doc.errors.length > 0) {
       throw new PalisadePolicyError(
@@ -81,7 +94,8 @@ export function parsePolicy(text: string, source: string, format: PolicyFormat =
 }
 
 /** Field path of the mapping key that starts at `offset` in a YAML document. */
-function yamlKeyPath(doc: YAML.Document, offset: number): Array<string | number> | undefined {
+function yamlKeyPath(doc: YamlModule.Document, offset: number): Array<string | number> | undefined {
+  const YAML = YAMLlib();
   let found: Array<string | number> | undefined;
   YAML.visit(doc, {
     Pair(_, pair, ancestors) {

@@ -1,18 +1,13 @@
-import { type Verdict, internalDirs } from '@palisade/core';
+import { type Verdict, internalDirs, moduleReadMayPass } from '@palisade/core';
 
 /**
  * Node's module loaders read sources through public fs functions: the
  * CommonJS loader (and the ESM translator for CommonJS) with `fs.readFileSync`
- * and `fs.realpathSync`, the ESM loader with `fs.promises.readFile`. A restrictive `fs.read` allow list
- * must not break `require`, so such reads pass when all of these hold:
- *  - the caller is Node's own module code (`node:internal/modules/...`);
- *  - the file is a module (.js .cjs .mjs .json .node) or a directory being resolved;
- *  - it lies under the app (the working directory or the main script's
- *    directory at start-up), in a node_modules directory, or in Palisade itself;
- *  - the verdict did not come from an explicit deny entry (`deny.fs.read`,
- *    a scope's deny, a flow's pattern deny): those win even over Node.
+ * and `fs.realpathSync`, the ESM loader with `fs.promises.readFile`. Such a
+ * read passes a restrictive `fs.read` allow list by core's `moduleReadMayPass`
+ * rules, once the stack shows that the caller is Node's own module code
+ * (`node:internal/modules/...`).
  */
-const MODULE_FILE = /\.(?:c|m)?js$|\.json$|\.node$/;
 const roots: string[] = [];
 
 export function setAppRoots(dirs: readonly string[]): void {
@@ -23,17 +18,6 @@ export function setAppRoots(dirs: readonly string[]): void {
 /** The directories set by `setAppRoots` (for handing to another thread). */
 export function appRoots(): readonly string[] {
   return roots;
-}
-
-function underApp(path: string): boolean {
-  if (path.includes('/node_modules/')) return true;
-  for (const root of roots) if (path.startsWith(root)) return true;
-  for (const root of internalDirs()) if (path.startsWith(root)) return true;
-  return false;
-}
-
-function explicitDeny(v: Verdict): boolean {
-  return v.rule.startsWith('deny.') || v.rule.includes('.deny.');
 }
 
 /** Whether the direct caller of `wrapper` (the fs function the app sees) is Node's module code. */
@@ -56,8 +40,5 @@ function calledByModuleLoader(wrapper: Function): boolean {
 
 /** True when a non-allow verdict on `path` is Node loading a module and may pass. */
 export function moduleLoadMayPass(v: Verdict, path: string, isResolve: boolean, wrapper: Function): boolean {
-  if (explicitDeny(v)) return false;
-  if (!isResolve && !MODULE_FILE.test(path)) return false;
-  if (!underApp(path)) return false;
-  return calledByModuleLoader(wrapper);
+  return moduleReadMayPass(v, path, isResolve, [...roots, ...internalDirs()]) && calledByModuleLoader(wrapper);
 }
