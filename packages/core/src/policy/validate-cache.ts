@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { VERSION } from '../version.js';
 
 // Bound before any sensor patches fs: this is Palisade's own I/O.
-const { lstatSync, mkdirSync, writeFileSync } = fs;
+const { lstatSync, mkdirSync, openSync, closeSync } = fs;
 
 /**
  * Remembers policies that passed validation, so that later processes (every
@@ -65,7 +65,8 @@ export function rememberValid(data: unknown): void {
   const key = d && keyOf(data);
   if (!d || !key) return;
   try {
-    writeFileSync(join(d, key), '', { mode: 0o600, flag: 'w' });
+    // open/close only: writeFileSync would reach the (possibly wrapped) public openSync.
+    closeSync(openSync(join(d, key), 'w', 0o600));
   } catch {
     // a cache that cannot be written only costs time
   }

@@ -13,6 +13,7 @@
  * Non-Node children ignore these; Node grandchildren started through shells,
  * npm or any other program inherit them.
  */
+import { callThrough } from '../reentry.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -110,7 +111,16 @@ export function propagationIntact(p: ChildPropagation | undefined, env: EnvView)
   return p.audit === undefined ? audit === 'off' : audit === undefined;
 }
 
+/**
+ * Palisade's own I/O, run as a call-through: Node's readFileSync/writeFileSync
+ * reach the public (wrapped) openSync inside, which must not be checked
+ * against the app's policy.
+ */
 function writeChildPolicy(rt: Runtime, auditPath: string | undefined): string {
+  return callThrough(() => writeChildPolicyFile(rt, auditPath));
+}
+
+function writeChildPolicyFile(rt: Runtime, auditPath: string | undefined): string {
   const policy = { ...rt.policy, mode: rt.mode, audit: auditPath === undefined ? (false as const) : { ...(rt.policy.audit || {}), path: auditPath } };
   const text = `${JSON.stringify(policy, null, 2)}\n`;
   const name = `policy-${createHash('sha256').update(text).digest('hex').slice(0, 32)}.json`;
