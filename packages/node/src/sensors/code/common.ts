@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { activeRuntime, deniedError } from '@palisade/core';
+import { fileURLToPath } from 'node:url';
+import { activeRuntime, deniedError, internalDirs } from '@palisade/core';
 import { callThrough, insideSensor } from '../../reentry.js';
 
 export type CodeCapability = 'code.eval' | 'code.worker' | 'code.native';
@@ -61,6 +62,7 @@ export function guardSource(
   cachedData = false,
 ): void {
   if (insideSensor() || !activeRuntime()) return;
+  if (source === 'this' && calledFromNodeInternals()) return;
   guardCode(capability, target, api, sourceDetail(source, cachedData ? { 'palisade.code.cached_data': true } : undefined));
   const fn = inspector;
   if (!fn) return;
@@ -93,4 +95,35 @@ export function warnOnce(code: string, message: string): void {
   if (warned.has(code)) return;
   warned.add(code);
   process.emitWarning(message, { code });
+}
+
+/**
+ * Node 20 evaluates `this` in a fresh vm context itself (getInternalGlobal in
+ * node:internal/util, reached when fetch releases a stream reader). That one
+ * constant, from Node's own code, is not the app generating code: the first
+ * frame outside Palisade must be Node's internals. The REPL and other
+ * internals that evaluate other text stay checked.
+ */
+function calledFromNodeInternals(): boolean {
+  const prevPrepare = Error.prepareStackTrace;
+  const prevLimit = Error.stackTraceLimit;
+  let sites: NodeJS.CallSite[] = [];
+  try {
+    Error.prepareStackTrace = (_e, st) => st;
+    Error.stackTraceLimit = 12;
+    const holder: { stack?: unknown } = {};
+    Error.captureStackTrace(holder, calledFromNodeInternals);
+    if (Array.isArray(holder.stack)) sites = holder.stack as NodeJS.CallSite[];
+  } finally {
+    Error.prepareStackTrace = prevPrepare;
+    Error.stackTraceLimit = prevLimit;
+  }
+  const own = internalDirs();
+  for (const site of sites) {
+    const file = site.getFileName() ?? '';
+    const path = file.startsWith('file:') ? fileURLToPath(file) : file;
+    if (own.some((d) => path.startsWith(d))) continue;
+    return file.startsWith('node:internal/');
+  }
+  return false;
 }
