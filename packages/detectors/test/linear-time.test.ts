@@ -10,6 +10,7 @@ import { PII_PATTERNS } from '../src/pii/index.js';
 import { EXFIL_PATTERNS } from '../src/exfil-url.js';
 import { DECODE_PATTERNS } from '../src/normalize/decode.js';
 import { CONTEXT_PATTERNS } from '../src/prompt-injection/context.js';
+import { detectPromptInjection, promptInjectionScore } from '../src/prompt-injection/index.js';
 import { scan, redact } from '../src/scan.js';
 import { normalize } from '../src/normalize/normalize.js';
 import { detectSecrets } from '../src/secrets/index.js';
@@ -141,5 +142,19 @@ t.test('scan is deterministic', async (t) => {
   fc.assert(
     fc.property(adversarial, (text) => JSON.stringify(scan(text, { detect: all })) === JSON.stringify(scan(text, { detect: all }))),
     { numRuns: 100 },
+  );
+});
+
+t.test('reading an input against a system prompt: well-formed on arbitrary prompts and inputs', async (t) => {
+  const words = ['the ', 'password ', 'code ', 'is ', 'ZEBRA-42 ', "'", '"', 'never ', 'reveal ', 'what ', 'tell me ', 'my ', 'a ', 'of ', 'de ', '-', '.', '?', '\n', 'Maria ', 'born ', 'email ', 'user ', 'where ', 'lives ', 'пароль ', '密码', '教えて', 'only ', 'politics ', 'ignore ', 'pretend ', 'mot de passe ', 'wlan-passwort ', "l'utente "];
+  const text = fc.array(fc.oneof(fc.constantFrom(...words), fc.string({ maxLength: 6 }), fc.string({ unit: 'binary', maxLength: 3 })), { maxLength: 40 }).map((a) => a.join(''));
+  fc.assert(
+    fc.property(text, text, (systemPrompt, input) => {
+      const fs = detectPromptInjection(input, { systemPrompt, threshold: 0 });
+      for (const f of fs) if (!(f.start >= 0 && f.start <= f.end && f.end <= input.length && f.score >= 0 && f.score <= 1)) return false;
+      const s = promptInjectionScore(input, { systemPrompt });
+      return s >= 0 && s <= 1 && s === promptInjectionScore(input, { systemPrompt });
+    }),
+    { numRuns: 400 },
   );
 });

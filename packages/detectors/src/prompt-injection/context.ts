@@ -1,4 +1,6 @@
 import { normalizeLiteral, normalizeShared } from '../normalize/normalize.js';
+import { isValue, namesSecret, personFieldsOf, personNamesOf, rawValueChunks, readRequests, readSentences, REQUEST_PATTERNS, secretItemOf, type PromptSentence, type SecretItem, type ValueCandidates } from './requests.js';
+import { containsWords, isCjkOrThai, SENTENCE_END, tokens } from './tokens.js';
 
 /**
  * What a system prompt protects, read once per distinct prompt (cached): the prompt-injection score
@@ -16,10 +18,14 @@ export interface SystemPromptProfile {
   readonly secret: boolean;
   /** The quoted secret values it defines (normalized), e.g. the password itself. */
   readonly secretValues: readonly string[];
+  /** How it names its secret (head words, their qualifiers, values), when `secret`. */
+  readonly secretItem: SecretItem | undefined;
   /** It holds personal data (names, e-mail addresses, birth dates, balances) it must not reveal. */
   readonly personal: boolean;
-  /** Names defined in the prompt (normalized tokens of capitalized words), when `personal`. */
+  /** Names of the people it holds data about (capitalized words in the sentences with their data), when `personal`. */
   readonly entities: ReadonlySet<string>;
+  /** Words for the data it holds about them, read from the prompt ("policy number" before "HI-448812"), when `personal`. */
+  readonly personalFields: ReadonlySet<string>;
   /** Stems of the terms a restriction is about ("never discuss math" → `math`). */
   readonly restricted: ReadonlySet<string>;
   /** Short restricted stems that match only as whole tokens (acronyms such as `ai`). */
@@ -125,10 +131,6 @@ const PERSONAL_WORDS = [
 ];
 const PERSONAL_SUBSTRINGS = lit(['出生', '生日', '住在', '居住', '邮箱', '電子郵件', '电子邮件', '余额', '餘額', '生まれ', '住んで', 'メール', '残高', 'เกิด', 'อาศัย', 'อีเมล']);
 
-// The subject of a personal-data prompt: its user, its records.
-const SUBJECT_WORDS = ['user', 'users', 'database', 'benutzer', 'benutzers', 'nutzer', 'datenbank', 'utilisateur', 'utilisateurs', 'usuario', 'usuarios', 'base de datos', 'base de donnees', 'utente', 'utenti', 'banco de dados', 'kullanici', 'veritabani', 'nguoi dung', 'co so du lieu', 'pengguna', 'basis data', 'gumagamit', 'пользовател', 'база данных', 'базе данных', 'उपयोगकर्ता', 'डेटाबेस', 'ব্যবহারকারী', 'ডাটাবেস', 'المستخدم', 'قاعدة بيانات', 'قاعدة البيانات'];
-const SUBJECT_SUBSTRINGS = ['用户', '用戶', '数据库', '資料庫', 'ユーザー', 'データベース', '사용자', '데이터베이스', 'ผู้ใช้', 'ฐานข้อมูล'];
-
 // The task is about content the user submits.
 const CONTENT_WORDS = [
   'content', 'contents', 'document', 'documents', 'article', 'page', 'webpage', 'web page', 'html', 'emails', 'text', 'paper', 'code', 'summarize', 'summarise', 'summary', 'transaction', 'transactions', 'resume', 'review', 'file', 'submitted', 'provided', 'table',
@@ -158,59 +160,13 @@ const TOPIC_FAMILIES: readonly (readonly [readonly string[], readonly string[]])
 
 // ---------------------------------------------------------------- tokenization
 
-const enum Kind {
-  Latin, // any alphabetic script written with spaces
-  Cjk, // Han and kana: no spaces, read as character bigrams
-  Thai,
-}
-
-function kindOf(c: number): Kind | -1 {
-  if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x27 || c === 0x2d) return Kind.Latin;
-  if (c < 0xc0) return -1;
-  if ((c >= 0x3040 && c < 0x3100) || (c >= 0x3400 && c < 0xa000) || (c >= 0xf900 && c < 0xfb00) || c === 0x30fc) return Kind.Cjk;
-  if (c >= 0x0e00 && c < 0x0e80) return Kind.Thai;
-  if ((c >= 0x2000 && c <= 0x2bff) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xff0f) || (c >= 0xff1a && c <= 0xff20)) return -1;
-  if (c === 0x0964 || c === 0x0965 || c === 0x060c || c === 0x061f || c === 0x06d4) return -1; // danda, Arabic comma and question mark
-  return Kind.Latin;
-}
-
-/** Tokens of a normalized text: words for spaced scripts, character bigrams for zh/ja, trigrams for Thai. */
-export function tokens(norm: string): string[] {
-  const out: string[] = [];
-  const n = norm.length;
-  let i = 0;
-  while (i < n) {
-    const k = kindOf(norm.charCodeAt(i));
-    if (k === -1) {
-      i++;
-      continue;
-    }
-    let j = i + 1;
-    while (j < n && kindOf(norm.charCodeAt(j)) === k) j++;
-    if (k === Kind.Latin) {
-      let w = norm.slice(i, j);
-      // strip quotes and dashes around the word
-      w = w.replace(/^['-]{1,8}|'s$|['-]{1,8}$/g, '');
-      if (w.length > 0) out.push(w);
-    } else {
-      const g = k === Kind.Cjk ? 2 : 3;
-      if (j - i < g) out.push(norm.slice(i, j));
-      for (let s = i; s + g <= j; s++) out.push(norm.slice(s, s + g));
-    }
-    i = j;
-  }
-  return out;
-}
-
-function isCjkOrThai(w: string): boolean {
-  const k = kindOf(w.charCodeAt(0));
-  return k === Kind.Cjk || k === Kind.Thai;
-}
+export { tokens } from './tokens.js';
 
 const ARABIC_PREFIX = /^(?:وال|بال|فال|لل|ال)(?=[\u0621-\u064a]{3})/;
 
 /** Stem for matching: the first five characters of a word (Arabic article dropped). */
 function stem(w: string): string {
+  if (isAscii(w)) return w.length > 5 ? w.slice(0, 5) : w;
   if (isCjkOrThai(w)) return w;
   const a = w.replace(ARABIC_PREFIX, '');
   const cps = [...a];
@@ -218,24 +174,30 @@ function stem(w: string): string {
 }
 
 function letterCount(w: string): number {
-  return [...w].length;
+  return isAscii(w) ? w.length : [...w].length;
+}
+
+function isAscii(w: string): boolean {
+  for (let i = 0; i < w.length; i++) if (w.charCodeAt(i) > 0x7f) return false;
+  return true;
 }
 
 // ---------------------------------------------------------------- profile
 
 // a quoted phrase: the quote marks are not apostrophes inside words (`computer's`)
 const QUOTED = /(?<![\p{L}\p{N}])["'\u201c\u2018\u00ab\u300c]([^"'\u201d\u2019\u00bb\u300d\n]{1,60})["'\u201d\u2019\u00bb\u300d](?![\p{L}\p{N}])/gu;
+// Words that make a named item a secret even without a prohibition ("Keep it secret.").
+const KEEP_SECRET = lit(['secret', 'confidential', 'private', 'geheim', 'vertraulich', 'confidentiel', 'confidentielle', 'confidencial', 'riservato', 'riservata', 'segreto', 'secreto', 'sigiloso', 'секрет', 'конфиденциально', '机密', '保密', '秘密', '기밀', '비밀']);
+const EMAIL = /[a-z0-9._-]{1,64}@[a-z0-9-]{1,64}\.[a-z]{2,24}/;
 // clause pieces of a sentence: commas, dashes and colons in the scripts above
 const PIECE_END = /[,:\u060c\u3001\uff0c]|\s[-\u2013\u2014]\s/g;
 // English clause openings that start a reason or a description, not a restricted topic
 const INTRO = /^(?:as (?:a|an|the)\b|due to\b|for (?:[a-z]{1,15} ){0,2}reasons?\b|to (?:avoid|maintain|ensure|keep)\b|however\b|therefore\b|in particular\b|because\b|since\b|so that\b|which\b|that\b|while (?:you|it)\b)/;
 // English openings that end the restricted phrase inside a clause: "… AI or physics that are suited for …"
 const TAIL = / (?:that|which|who|to maintain|to ensure|to keep|so that|because|since|as (?:it|this|they)|in order to|this is|it is)\b/;
-// sentences: end punctuation in the scripts above; also split at a newline
-const SENTENCE_END = /[.!?;\n\u3002\uff01\uff1f\u0964\u061f\u06d4]{1,8}(?:\s|$)|[\u3002\uff01\uff1f\u0964]/g;
 
 /** Every pattern the profile uses (for the boundedness test). */
-export const CONTEXT_PATTERNS: readonly RegExp[] = [QUOTED, PIECE_END, INTRO, TAIL, SENTENCE_END];
+export const CONTEXT_PATTERNS: readonly RegExp[] = [QUOTED, PIECE_END, INTRO, TAIL, SENTENCE_END, EMAIL, ...REQUEST_PATTERNS];
 
 interface PhraseSet {
   readonly single: ReadonlySet<string>;
@@ -256,7 +218,6 @@ const SECRET = phraseSet(SECRET_WORDS);
 const PERSONAL = phraseSet(PERSONAL_WORDS);
 const CONTENT = phraseSet(CONTENT_WORDS);
 const ONLY = phraseSet(ONLY_WORDS);
-const SUBJECT = phraseSet(SUBJECT_WORDS);
 
 function hasAny(norm: string, toks: readonly string[], set: PhraseSet, substrings: readonly string[]): boolean {
   for (const t of toks) if (inflectionOf(t, set)) return true;
@@ -271,19 +232,6 @@ function inflectionOf(t: string, set: PhraseSet): boolean {
   const n = t.length;
   for (let k = Math.max(5, n - 5); k < n; k++) if (set.single.has(t.slice(0, k))) return true;
   return false;
-}
-
-/** `phrase` occurs in `text` as whole words. */
-function containsWords(text: string, phrase: string): boolean {
-  let from = 0;
-  for (;;) {
-    const i = text.indexOf(phrase, from);
-    if (i < 0) return false;
-    const before = i === 0 ? -1 : kindOf(text.charCodeAt(i - 1));
-    const after = i + phrase.length >= text.length ? -1 : kindOf(text.charCodeAt(i + phrase.length));
-    if (before !== Kind.Latin && after !== Kind.Latin) return true;
-    from = i + 1;
-  }
 }
 
 const cache = new Map<string, SystemPromptProfile>();
@@ -325,9 +273,11 @@ function buildProfile(sp: string): SystemPromptProfile {
     else if (len === 3 && !/^[a-z]{3}$/.test(w)) restricted.add(w);
   };
   const scope = new Set<string>();
+  const marked: PromptSentence[] = [];
   for (const s of sentences) {
     const st = tokens(s);
     const negated = st.some((t) => NEG.single.has(t)) || NEG.multi.some((m) => containsWords(s, m)) || NEGATION_SUBSTRINGS.some((m) => s.includes(m));
+    marked.push({ text: s, negated });
     if (!negated) {
       if (st.some((t) => ONLY.single.has(t)) || ONLY_SUBSTRINGS.some((m) => s.includes(m))) {
         restrictive = true;
@@ -369,20 +319,31 @@ function buildProfile(sp: string): SystemPromptProfile {
       else restricted.add(stem(m));
     }
   }
-  const secret = restrictive && hasAny(norm, allTokens, SECRET, SECRET_SUBSTRINGS);
-  const secretValues: string[] = [];
-  if (secret) for (const m of norm.matchAll(QUOTED)) if (m[1]!.length >= 3 && m[1]!.length <= 40) secretValues.push(m[1]!);
-  const email = /[a-z0-9._-]{1,64}@[a-z0-9-]{1,64}\.[a-z]{2,}/.test(norm);
+  const isStop = (t: string): boolean => STOP.has(t) || STOP_CJK.has(t) || NEG.single.has(t);
+  const item = secretItemOf(marked, valueCandidates(sp), (t) => inflectionOf(t, SECRET), isStop);
+  // a prompt keeps a secret when it forbids something and names one, or names one and gives its value or calls it secret ("keep it secret")
+  const secret = (restrictive && (hasAny(norm, allTokens, SECRET, SECRET_SUBSTRINGS) || item.heads.size > 0)) || (item.heads.size > 0 && (item.values.length > 0 || item.wordValues.length > 0 || KEEP_SECRET.some((w) => containsWords(norm, w))));
+  const secretValues = secret ? [...item.values, ...item.wordValues] : [];
+  // on the original text: normalization reads "@" inside a word as leetspeak
+  const email = EMAIL.test(sp.toLowerCase());
   const personal = restrictive && (email || countPersonal(norm, allTokens) >= 2);
-  const entities = new Set<string>();
-  if (personal) {
-    for (const m of sp.matchAll(/(?<![.!?]\s|^)\b[A-Z][a-z]{2,20}\b/g)) {
-      const w = m[0].toLowerCase();
-      if (!STOP.has(w)) entities.add(w);
-    }
+  const entities = personal ? personNamesOf(sp, isStop) : new Set<string>();
+  const personalFields = personal ? personFieldsOf(sp, isStop) : new Set<string>();
+  // a task about submitted content ("the code the user submits"), unless the word is the secret's name ("the discount code")
+  const content = allTokens.some((t) => inflectionOf(t, CONTENT) && !(secret && namesSecret(t, item))) || CONTENT.multi.some((m) => containsWords(norm, m)) || CONTENT_SUBSTRINGS.some((m) => norm.includes(m));
+  return { restrictive, secret, secretValues, secretItem: secret ? item : undefined, personal, entities, personalFields, restricted, restrictedExact, restrictedPhrases, scope, content };
+}
+
+/** Values written in the prompt (see ValueCandidates), normalized as an input would be. */
+function valueCandidates(sp: string): ValueCandidates {
+  const form = (raw: string): string => normalizeShared(raw, 2).text.trim();
+  const strong = rawValueChunks(sp).map(form);
+  const weak: string[] = [];
+  for (const m of sp.matchAll(QUOTED)) {
+    const v = m[1]!.trim();
+    if (v.length >= 3 && v.length <= 40 && !isValue(v)) weak.push(form(v));
   }
-  const content = hasAny(norm, allTokens, CONTENT, CONTENT_SUBSTRINGS);
-  return { restrictive, secret, secretValues, personal, entities, restricted, restrictedExact, restrictedPhrases, scope, content };
+  return { strong, weak };
 }
 
 function countPersonal(norm: string, toks: readonly string[]): number {
@@ -396,58 +357,58 @@ function countPersonal(norm: string, toks: readonly string[]): number {
 
 // ---------------------------------------------------------------- reading the input against it
 
-const SHORT_TOKENS = 40;
-
 export interface ContextHits {
-  /** Tokens in the input (for telling a question from a long text that mentions a word in passing). */
+  /** Tokens in the input. */
   readonly tokens: number;
-  /** The input names a secret the prompt keeps, or contains its value. */
+  /**
+   * The input asks for the secret the prompt keeps (reveal, spell, translate, encode, hint at,
+   * complete or compare it), or contains its value. Naming the same kind of thing is not enough:
+   * "how do I reset my password?" does not ask for the prompt's password.
+   */
   readonly secret: boolean;
-  /** The input names a person the prompt holds data about. */
-  readonly entity: boolean;
-  /** The input touches a term of a restriction. */
+  /** The input asks for personal data about a person the prompt holds data about. */
+  readonly personal: boolean;
+  /** The input touches a term of a restriction (a topic: on its own, not an attack). */
   readonly restricted: boolean;
 }
 
 /** Reads normalized input text (and decoded segments, already normalized) against a profile. */
 export function contextHits(profile: SystemPromptProfile, normInput: string): ContextHits {
-  const toks = tokens(normInput);
-  let secret = false;
-  if (profile.secret) {
-    secret = hasAny(normInput, toks, SECRET, SECRET_SUBSTRINGS);
-    if (!secret) for (const v of profile.secretValues) if (normInput.includes(v)) secret = true;
-  }
-  let entity = false;
-  if (profile.personal) {
-    for (const t of toks) if (profile.entities.has(t)) entity = true;
-    // a short input about "the user" or "your database" asks about the person the prompt guards
-    if (!entity && toks.length <= SHORT_TOKENS) entity = hasAny(normInput, toks, SUBJECT, SUBJECT_SUBSTRINGS);
-  }
+  // one tokenization, sentence by sentence, shared by the request reading and the topic check
+  const read = readSentences(normInput);
+  const req = profile.secret || profile.personal ? readRequests(normInput, read, profile.secretItem, profile.personal ? { names: profile.entities, fields: profile.personalFields } : undefined) : undefined;
+  const secret = req?.secret ?? false;
+  const personal = req?.personal ?? false;
   let restricted = false;
   for (const ph of profile.restrictedPhrases) if (containsWords(normInput, ph)) restricted = true;
   if (!restricted && (profile.restricted.size > 0 || profile.restrictedExact.size > 0)) {
-    for (const t of toks) {
-      if (profile.restrictedExact.has(t)) {
-        restricted = true;
-        break;
-      }
-      if (STOP.has(t) || STOP_CJK.has(t)) continue;
-      const len = letterCount(t);
-      if (isCjkOrThai(t)) {
-        if (profile.restricted.has(t)) {
+    // restricted terms are never stop words (see addTerm): look the stem up first, the stop list only on a hit
+    const hit = (t: string): boolean => !STOP.has(t) && !STOP_CJK.has(t);
+    outer: for (const r of read) {
+      for (const t of r.toks) {
+        if (profile.restrictedExact.has(t)) {
           restricted = true;
-          break;
+          break outer;
         }
-        continue;
-      }
-      if (len < 3) continue;
-      const s = stem(t);
-      // a four-letter restricted word matches longer forms (math → mathematics) and the reverse
-      if (profile.restricted.has(s) || (len > 4 && profile.restricted.has(s.slice(0, 4)))) {
-        restricted = true;
-        break;
+        if (isCjkOrThai(t)) {
+          if (profile.restricted.has(t) && hit(t)) {
+            restricted = true;
+            break outer;
+          }
+          continue;
+        }
+        const len = letterCount(t);
+        if (len < 3) continue;
+        const s = stem(t);
+        // a four-letter restricted word matches longer forms (math → mathematics) and the reverse
+        if ((profile.restricted.has(s) || (len > 4 && profile.restricted.has(s.slice(0, 4)))) && hit(t)) {
+          restricted = true;
+          break outer;
+        }
       }
     }
   }
-  return { tokens: toks.length, secret, entity, restricted };
+  let n = 0;
+  for (const r of read) n += r.toks.length;
+  return { tokens: n, secret, personal, restricted };
 }

@@ -392,39 +392,67 @@ function isWordChar(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
 }
 
-/** The system prompt of the same request, read once, and what the input touches in it. */
+/** The system prompt of the same request, read once, and what the input asks of it. */
 export interface InjectionContext {
   readonly profile: SystemPromptProfile;
   /** Tokens in the input itself. */
   readonly tokens: number;
+  /** The input asks for the prompt's secret (see ContextHits). */
   readonly secret: boolean;
-  readonly entity: boolean;
+  /** The input asks for personal data the prompt holds. */
+  readonly personal: boolean;
+  /** The input touches a restricted topic. */
   readonly restricted: boolean;
+  /**
+   * Where content the user submits begins in the input (after "Summarize this:", an opening quote
+   * or a line break; original offsets), or the input's length when it has none.
+   */
+  readonly contentStart: number;
 }
 
 /** Reads an analysed input against a system prompt. */
-export function readContext(systemPrompt: string, a: Analysis): InjectionContext {
+export function readContext(systemPrompt: string, text: string, a: Analysis): InjectionContext {
   const profile = profileSystemPrompt(systemPrompt);
   let secret = false;
-  let entity = false;
+  let personal = false;
   let restricted = false;
   let tokens = 0;
   for (const t of [a.norm, ...a.decoded]) {
     const h = contextHits(profile, t);
     if (t === a.norm) tokens = h.tokens;
     secret ||= h.secret;
-    entity ||= h.entity;
+    personal ||= h.personal;
     restricted ||= h.restricted;
   }
-  return { profile, tokens, secret, entity, restricted };
+  return { profile, tokens, secret, personal, restricted, contentStart: contentStart(text) };
+}
+
+/**
+ * Offset of the first character of submitted content in an input: after the first colon followed
+ * by a space or quote, an opening quote (not an apostrophe inside a word), a backtick or a line
+ * break; the input's length when there is none ("Can you make the summary shorter?" is the user's
+ * own request, not content). One pass.
+ */
+export function contentStart(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a || c === 0x60 || c === 0x22 || c === 0x201c || c === 0xab || c === 0x300c) return i;
+    if (c === 0x3a && (i + 1 >= text.length || text.charCodeAt(i + 1) <= 0x20 || text.charCodeAt(i + 1) === 0x27 || text.charCodeAt(i + 1) === 0x22)) return i;
+    if ((c === 0x27 || c === 0x2018) && (i === 0 || !isLetterOrDigit(text.charCodeAt(i - 1)))) return i;
+    if (c === 0x3c && i + 1 < text.length && isLetterOrDigit(text.charCodeAt(i + 1))) return i; // <html>, <table>
+  }
+  return text.length;
+}
+
+function isLetterOrDigit(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c >= 0xc0;
 }
 
 // Techniques that, under a restrictive system prompt, mark an attempt to get around it; the weak
-// ones (framing, claims of authority, output-format requests) also occur in ordinary requests.
-const TECHNIQUES: ReadonlySet<SignalCategory> = new Set(['override', 'new-instructions', 'role', 'template', 'leak', 'encoded', 'repetition', 'persuasion', 'split', 'hidden', 'dismiss']);
-const WEAK_TECHNIQUES: ReadonlySet<SignalCategory> = new Set(['authority', 'framing', 'output-directive']);
-// A short input that names a secret asks about it; a long one may mention the word in passing.
-const SHORT_INPUT_TOKENS = 40;
+// ones (framing, claims of authority, output-format requests, "from now on") also occur in
+// ordinary requests ("from now on, answer in French").
+const TECHNIQUES: ReadonlySet<SignalCategory> = new Set(['override', 'role', 'template', 'leak', 'encoded', 'repetition', 'persuasion', 'split', 'hidden', 'dismiss']);
+const WEAK_TECHNIQUES: ReadonlySet<SignalCategory> = new Set(['authority', 'framing', 'output-directive', 'new-instructions']);
 // What carries an injection inside submitted content.
 const CONTENT_CARRIERS: ReadonlySet<SignalCategory> = new Set(['override', 'new-instructions', 'role', 'template', 'authority', 'framing', 'encoded', 'assertion', 'output-directive', 'hidden', 'exfil', 'tool', 'address-ai', 'dismiss']);
 
@@ -450,12 +478,21 @@ export function featureVector(matches: readonly SignalMatch[], source: Injection
   }
   if (context) {
     const p = context.profile;
-    if (p.secret && context.secret && (context.tokens <= SHORT_INPUT_TOKENS || cats.has('secret-request') || cats.has('secret-mention'))) set('ctx-secret');
-    if (p.personal && (context.entity || cats.has('pii-request'))) set('ctx-personal');
-    if (context.restricted) set('ctx-restricted');
-    if (p.restrictive) for (const c of cats) if (TECHNIQUES.has(c)) set('ctx-technique');
-    if (p.restrictive) for (const c of cats) if (WEAK_TECHNIQUES.has(c)) set('ctx-weak-technique');
-    if (p.content) for (const c of cats) if (CONTENT_CARRIERS.has(c)) set('ctx-content');
+    let technique = false;
+    let weak = false;
+    for (const c of cats) {
+      if (TECHNIQUES.has(c)) technique = true;
+      if (WEAK_TECHNIQUES.has(c)) weak = true;
+    }
+    // a request for the protected item itself, not a word it shares with one
+    if (context.secret) set('ctx-secret');
+    if (context.personal) set('ctx-personal');
+    // a restricted topic counts only when the input also tries to get around the restriction
+    if (context.restricted && (technique || weak)) set('ctx-restricted');
+    if (p.restrictive && technique) set('ctx-technique');
+    if (p.restrictive && weak) set('ctx-weak-technique');
+    // instructions inside the content the user submits, not the user's own request about it
+    if (p.content) for (const m of matches) if (CONTENT_CARRIERS.has(m.category) && m.end > context.contentStart) set('ctx-content');
   }
   if (cats.has('framing') && (cats.has('secret-request') || cats.has('secret-mention') || cats.has('pii-request') || cats.has('role'))) set('framing+sensitive');
   const strong = [...cats].filter((c) => c !== 'embedded-request' && c !== 'framing' && c !== 'assertion').length;

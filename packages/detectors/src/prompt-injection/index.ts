@@ -5,6 +5,7 @@ import { BIAS, WEIGHTS } from './weights.js';
 
 export type { InjectionSource, SignalMatch } from './features.js';
 export type { SystemPromptProfile } from './context.js';
+export type { SecretItem } from './requests.js';
 export { FEATURES } from './features.js';
 
 /**
@@ -46,7 +47,7 @@ const CONTEXT_RULES: readonly [Feature, string][] = [
 
 function builtin(text: string, source: InjectionSource | undefined, systemPrompt: string | undefined): Built {
   const a = analyze(text, source);
-  const context = systemPrompt !== undefined && systemPrompt.trim().length > 0 ? readContext(systemPrompt, a) : undefined;
+  const context = systemPrompt !== undefined && systemPrompt.trim().length > 0 ? readContext(systemPrompt, text, a) : undefined;
   const x = featureVector(a.matches, source, context);
   let z = BIAS;
   for (let i = 0; i < FEATURES.length; i++) if (x[i]) z += WEIGHTS[FEATURES[i]!];
@@ -72,9 +73,11 @@ export interface PromptInjectionOptions {
   source?: InjectionSource;
   /**
    * The system prompt of the same request. With it, the input is also read against what the
-   * system prompt protects: a request for its password or for the personal data it holds, a topic
-   * it forbids, a jailbreak technique under a restrictive prompt, instructions inside content the
-   * prompt says the user submits. See docs/detectors.md.
+   * system prompt protects: a request for the secret it keeps (reveal, spell, translate, encode,
+   * hint at, complete or compare it) or for the personal data it holds, a jailbreak technique under
+   * a restrictive prompt (more so on a topic it forbids), instructions inside content the prompt
+   * says the user submits. Sharing a word with what it protects is not enough ("How do I reset my
+   * password?", "Can I get a discount?"). See docs/detectors.md.
    */
   systemPrompt?: string;
 }
@@ -82,7 +85,7 @@ export interface PromptInjectionOptions {
 /** The binary feature vector (see PROMPT_INJECTION_FEATURES) the score is computed from; for calibration and inspection. */
 export function promptInjectionFeatures(text: string, opts: { source?: InjectionSource; systemPrompt?: string } = {}): Float64Array {
   const a = analyze(text, opts.source);
-  const context = opts.systemPrompt !== undefined && opts.systemPrompt.trim().length > 0 ? readContext(opts.systemPrompt, a) : undefined;
+  const context = opts.systemPrompt !== undefined && opts.systemPrompt.trim().length > 0 ? readContext(opts.systemPrompt, text, a) : undefined;
   return featureVector(a.matches, opts.source, context);
 }
 
