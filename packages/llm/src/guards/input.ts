@@ -50,7 +50,8 @@ export function guardInput<B extends object>(
       ? (systemScanner ??= makeScanner(rt, key) ?? null)
       : key in scanners
         ? scanners[key]
-        : (scanners[key] = makeScanner(rt, key, undefined, undefined, systemPrompt || undefined));
+        : // The system prompt is what a user's message may be attacking; tool results have their own signals.
+          (scanners[key] = makeScanner(rt, key, undefined, undefined, key === 'input' ? systemPrompt || undefined : undefined));
     if (!scanner) continue;
     const findings = scanner.scan(slot.text);
     if (findings.length === 0) continue;
