@@ -1,6 +1,6 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { regexBound } from '../src/util/regex-bound.js';
+import { regexBound, registeredPatterns } from '../src/util/regex-bound.js';
 import { requiredLiterals } from '../src/util/regex-literals.js';
 import { GITLEAKS_GLOBAL_ALLOW_PATTERNS, GITLEAKS_RULES } from '../src/secrets/gitleaks-rules.generated.js';
 import { OWN_SECRET_RULES } from '../src/secrets/rules.js';
@@ -26,6 +26,12 @@ const allPatterns: [string, string][] = [
   ...[...COMMON_RULES, ...SHELL_RULES, ...JS_RULES, ...PY_RULES].map((r) => [`code ${r.rule}`, r.re.source] as [string, string]),
   ...[...PII_PATTERNS, ...EXFIL_PATTERNS, ...DECODE_PATTERNS, ...CONTEXT_PATTERNS].map((re) => [`pattern /${re.source.slice(0, 30)}…/`, re.source] as [string, string]),
 ];
+
+t.test('every pattern built at load time (registered with assertBounded) has a finite longest match', async (t) => {
+  const registered = registeredPatterns();
+  t.ok(registered.length > 100, `${registered.length} registered`);
+  t.same(registered.filter((re) => regexBound(re.source).maxLen === Infinity).map((re) => re.source), []);
+});
 
 t.test('every detector pattern has a finite longest match', async (t) => {
   t.ok(allPatterns.length > 400);

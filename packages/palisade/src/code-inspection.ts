@@ -1,5 +1,5 @@
 import { PalisadeDeniedError, activeRuntime, currentScope } from '@palisade/core';
-import { scan } from '@palisade/detectors';
+import { detectors } from '@palisade/llm';
 import type { CodeInspector } from '@palisade/node';
 
 /**
@@ -12,7 +12,7 @@ export const inspectCode: CodeInspector = (code) => {
   const rt = activeRuntime();
   const setting = rt?.policy.detect?.['dangerous-code'];
   if (!rt || setting === undefined || setting === 'off') return undefined;
-  const result = scan(code.source, { detect: { 'dangerous-code': setting }, source: 'code', language: 'js' });
+  const result = detectors().scan(code.source, { detect: { 'dangerous-code': setting }, source: 'code', language: 'js' });
   if (result.findings.length === 0) return undefined;
   const blocking = result.action === 'block' && rt.mode === 'enforce';
   const action = blocking ? 'block' : 'alert';

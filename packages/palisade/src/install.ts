@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { activeRuntime } from '@palisade/core';
-import { installLlmSensors } from '@palisade/llm';
+import { installLlmSensors, preloadDetectors } from '@palisade/llm';
 import { checkPreload, installNodeSensors, setChildPreload, setCodeInspector, setWorkerPreload } from '@palisade/node';
 import { inspectCode } from './code-inspection.js';
 
@@ -20,6 +20,7 @@ export function installSensors(): void {
     rt?.recorder.internalError('node sensors', err);
   }
   try {
+    preloadDetectors();
     installLlmSensors();
   } catch (err) {
     rt?.recorder.internalError('llm sensors', err);

@@ -129,7 +129,9 @@ function getGate(): Gate {
   return gate;
 }
 
-const maxLens: number[] = SIGNALS.map((sg) => regexBound(sg.re.source).maxLen);
+// Longest match of each signal, computed on first use (not at import: start-up cost).
+let maxLensCache: number[] | undefined;
+const signalMaxLens = (): number[] => (maxLensCache ??= SIGNALS.map((sg) => regexBound(sg.re.source).maxLen));
 
 const NON_ASCII_RUN = /[^\x00-\x7f]{1,4096}/g;
 
@@ -163,7 +165,7 @@ function run(text: string, out: Raw[], only?: ReadonlySet<SignalCategory>, skip?
         continue;
       }
       if (w === undefined) w = windows[si] = [];
-      const L = maxLens[si]!;
+      const L = signalMaxLens()[si]!;
       const s = Math.max(0, pos - L - 1);
       const e = Math.min(n, pos + L + 2);
       const last = w.length - 2;

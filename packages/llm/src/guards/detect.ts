@@ -1,4 +1,5 @@
-import { MAX_HOLD_BACK, redact, scan } from '@palisade/detectors';
+import type { Finding as DetectorFinding } from '@palisade/detectors';
+import { detectors } from '../detectors.js';
 import type { Runtime } from '@palisade/core';
 
 /** The detectors as the guards use them: findings with the action the policy (and mode) gives each. */
@@ -26,7 +27,9 @@ export type TextSource = 'input' | 'output' | 'tool-output';
 type DetectSetting = string | { action: string; threshold?: number | undefined };
 
 /** Characters a stream guard may hold at most: the detectors' longest match. */
-export const HOLD_BACK_LIMIT: number = MAX_HOLD_BACK;
+export function holdBackLimit(): number {
+  return detectors().MAX_HOLD_BACK;
+}
 
 const labels = new Map<string, string>();
 
@@ -34,7 +37,7 @@ const labels = new Map<string, string>();
 export function redactionLabel(detector: string): string {
   let label = labels.get(detector);
   if (label === undefined) {
-    label = redact('x', [{ detector, rule: '', severity: 'low', score: 1, start: 0, end: 1, evidence: '' } as Parameters<typeof redact>[1][number]]);
+    label = detectors().redact('x', [{ detector, rule: '', severity: 'low', score: 1, start: 0, end: 1, evidence: '' } as DetectorFinding]);
     labels.set(detector, label);
   }
   return label;
@@ -115,6 +118,7 @@ export interface ScannerOptions {
 export function scannerFor(detectSettings: Record<string, DetectSetting>, opts: ScannerOptions): Scanner | undefined {
   const detect = forSource(detectSettings, opts.source);
   if (!detect) return undefined;
+  const { scan } = detectors();
   const options: Parameters<typeof scan>[1] = { detect: detect as NonNullable<Parameters<typeof scan>[1]['detect']>, source: opts.source };
   if (opts.isAllowedHost) options.isAllowedHost = opts.isAllowedHost;
   if (opts.canaries && opts.canaries.length > 0) options.canaries = opts.canaries;

@@ -1,4 +1,4 @@
-import { type ActedFinding, HOLD_BACK_LIMIT, redactionLabel } from '../guards/detect.js';
+import { type ActedFinding, holdBackLimit, redactionLabel } from '../guards/detect.js';
 
 /**
  * The streaming output guard for one text channel (one choice, one content
@@ -36,7 +36,8 @@ export interface HoldBackHooks {
   onFinding(finding: ActedFinding): void;
 }
 
-export const DEFAULT_MAX_HOLD = HOLD_BACK_LIMIT;
+/** The detectors' longest match (read when first needed). */
+export const DEFAULT_MAX_HOLD = (): number => holdBackLimit();
 const DEFAULT_CONTEXT = 256;
 const PLAIN_WORD_MAX = 7;
 const LINK_MAX = 2048;
@@ -87,7 +88,7 @@ export class HoldBack {
     private readonly hooks: HoldBackHooks,
     options: HoldBackOptions = {},
   ) {
-    this.maxHold = options.maxHold ?? DEFAULT_MAX_HOLD;
+    this.maxHold = options.maxHold ?? DEFAULT_MAX_HOLD();
     this.context = options.context ?? DEFAULT_CONTEXT;
     this.watch = (options.watch ?? []).map((w) => w.toLowerCase());
   }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { type Runtime, deniedError, activeRuntime } from '@palisade/core';
 import { callbackDenied, lastCallback, rejectDenied, throwDenied } from '../../fail.js';
-import { forgetRealPaths, pathArg, realLocation, realPath } from '../../normalize/path.js';
+import { argTarget, forgetRealPaths, pathArg } from '../../normalize/path.js';
 import { callOut, enter, insideSensor, leave } from '../../reentry.js';
 import { wrap } from '../../wrap.js';
 import { guardPaths } from './guard-paths.js';
@@ -31,8 +31,18 @@ function entryFilter(rt: Runtime, api: string, userFilter: unknown, sync: boolea
   return (src: string, dest: string) => {
     for (const [p, cap, follow] of [[src, 'fs.read', true], [dest, 'fs.write', false]] as const) {
       const arg = pathArg(p);
-      if (!arg) continue;
-      const v = rt.settle(rt.view().check(cap, follow ? realPath(arg.absolute) : realLocation(arg.absolute)), api);
+      if (!arg || arg.absolute === undefined) continue;
+      let target: string;
+      try {
+        target = argTarget(arg as typeof arg & { absolute: string }, follow);
+      } catch (err) {
+        target = '';
+        const v = rt.fault(cap, arg.absolute, err, api);
+        if (v.action !== 'deny') continue;
+        if (sync) throw deniedError(v);
+        return Promise.reject(deniedError(v));
+      }
+      const v = rt.settle(rt.check(cap, target), api);
       if (v.action === 'deny') {
         if (sync) throw deniedError(v);
         return Promise.reject(deniedError(v));

@@ -35,3 +35,23 @@ export function flagOption(options: unknown, fallback: readonly FsCapability[]):
   }
   return fallback;
 }
+
+const getPrototypeOf = Object.getPrototypeOf;
+const create = Object.create;
+const assign = Object.assign;
+const defineProperty = Object.defineProperty;
+
+/**
+ * An options object whose `flag` decides what a call does (read or write),
+ * copied so that Node reads exactly what the check read: the caller's own
+ * properties as plain values, the same prototype, and `flag` fixed as an own
+ * property. A getter (own, inherited, or planted on Object.prototype by
+ * another getter) cannot answer `r` to the check and `w` to Node.
+ * Non-objects (encoding strings, callbacks) are returned as they are.
+ */
+export function pinFlag(options: unknown): unknown {
+  if (options === null || typeof options !== 'object') return options;
+  const copy = assign(create(getPrototypeOf(options) as object | null) as Record<string, unknown>, options);
+  defineProperty(copy, 'flag', { value: copy.flag, writable: true, enumerable: true, configurable: true });
+  return copy;
+}

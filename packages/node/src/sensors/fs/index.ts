@@ -1,14 +1,13 @@
 import fs from 'node:fs';
-import { currentDir } from '../../normalize/path.js';
+import { learnFileHandleClass } from '../../normalize/path.js';
 import { wrap } from '../../wrap.js';
 import { installCp } from './cp.js';
 import { installGlob } from './glob.js';
-import { setAppRoots } from './module-load.js';
+import { defaultAppRoots, setAppRoots } from './module-load.js';
 import { FS_OPERATIONS, type FsOperation } from './operations.js';
 import { installStreams } from './streams.js';
 import { installPromisesWatch } from './watch.js';
 import { callbackWrapper, promiseWrapper, syncWrapper, throwingWrapper } from './wrappers.js';
-import { dirname } from 'node:path';
 
 type AnyFn = (...args: any[]) => any;
 
@@ -26,8 +25,8 @@ function installOperation(op: FsOperation): void {
  * object: `require('fs/promises') === require('fs').promises`).
  */
 export function installFsSensor(roots?: readonly string[]): void {
-  const main = process.argv[1];
-  setAppRoots(roots ?? [currentDir(), ...(main ? [dirname(main)] : [])]);
+  setAppRoots(roots ?? defaultAppRoots());
+  learnFileHandleClass();
   for (const op of FS_OPERATIONS) installOperation(op);
   // `.native` variants hang off the wrapped functions (copied from the originals): wrap them too.
   const realpathOp = FS_OPERATIONS.find((o) => o.name === 'realpath')!;

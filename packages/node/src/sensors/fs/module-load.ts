@@ -1,3 +1,5 @@
+import { dirname } from 'node:path';
+import { currentDir } from '../../normalize/path.js';
 import { type Verdict, internalDirs, moduleReadMayPass } from '@palisade/core';
 
 /**
@@ -15,27 +17,42 @@ export function setAppRoots(dirs: readonly string[]): void {
   for (const d of dirs) roots.push(d.endsWith('/') ? d : `${d}/`);
 }
 
-/** The directories set by `setAppRoots` (for handing to another thread). */
+/** The directories set by `setAppRoots`, or the default ones before that (for handing to another thread). */
 export function appRoots(): readonly string[] {
-  return roots;
+  return roots.length > 0 ? roots : defaultAppRoots().map((d) => (d.endsWith('/') ? d : `${d}/`));
 }
 
-/** Whether the direct caller of `wrapper` (the fs function the app sees) is Node's module code. */
+/** The app's directories: the working directory and the main script's, at start-up. */
+export function defaultAppRoots(): string[] {
+  const main = process.argv[1];
+  return [currentDir(), ...(main ? [dirname(main)] : [])];
+}
+
+/**
+ * Whether the caller of `wrapper` (the fs function the app sees) is Node's
+ * module code — directly, or through Node's own fs functions (a loader that
+ * holds the original readFileSync reaches the public openSync from inside it).
+ */
 function calledByModuleLoader(wrapper: Function): boolean {
   const prevPrepare = Error.prepareStackTrace;
   const prevLimit = Error.stackTraceLimit;
-  let first: NodeJS.CallSite | undefined;
+  let sites: NodeJS.CallSite[] = [];
   try {
     Error.prepareStackTrace = (_e, s) => s;
-    Error.stackTraceLimit = 1;
+    Error.stackTraceLimit = 4;
     const holder: { stack?: unknown } = {};
     Error.captureStackTrace(holder, wrapper);
-    if (Array.isArray(holder.stack)) first = (holder.stack as NodeJS.CallSite[])[0];
+    if (Array.isArray(holder.stack)) sites = holder.stack as NodeJS.CallSite[];
   } finally {
     Error.prepareStackTrace = prevPrepare;
     Error.stackTraceLimit = prevLimit;
   }
-  return (first?.getFileName() ?? '').startsWith('node:internal/modules/');
+  for (const site of sites) {
+    const file = site.getFileName() ?? '';
+    if (file === 'node:fs' || file.startsWith('node:internal/fs/')) continue;
+    return file.startsWith('node:internal/modules/');
+  }
+  return false;
 }
 
 /** True when a non-allow verdict on `path` is Node loading a module and may pass. */

@@ -6,6 +6,8 @@ export interface PathSpec {
   readonly caps: (args: ArrayLike<unknown>) => readonly FsCapability[];
   /** Whether the call follows a symlink in the last component (stat) or acts on the link itself (lstat, unlink). */
   readonly follow: boolean;
+  /** Index of the options argument whose `flag` decides `caps`: pinned before it is read (see `pinFlag`). */
+  readonly pin?: number;
 }
 
 export interface FsOperation {
@@ -31,7 +33,7 @@ const w = (index: number, follow = true): PathSpec => ({ index, caps: write, fol
 /** Every public path-taking fs function. Forms: s = sync, c = callback, p = promises. */
 export const FS_OPERATIONS: readonly FsOperation[] = [
   { name: 'access', paths: [r(0)], forms: 'scp' },
-  { name: 'appendFile', paths: [{ index: 0, caps: (a) => flagOption(a[2], WRITE), follow: true }], forms: 'scp' },
+  { name: 'appendFile', paths: [{ index: 0, caps: (a) => flagOption(a[2], WRITE), follow: true, pin: 2 }], forms: 'scp' },
   { name: 'chmod', paths: [w(0)], forms: 'scp' },
   { name: 'lchmod', paths: [w(0, false)], forms: 'scp' },
   { name: 'chown', paths: [w(0)], forms: 'scp' },
@@ -45,12 +47,13 @@ export const FS_OPERATIONS: readonly FsOperation[] = [
   // The new directory is named after the prefix: checking the prefix's location covers it.
   { name: 'mkdtemp', paths: [w(0, false)], namespace: true, forms: 'scp' },
   { name: 'mkdtempDisposable', paths: [w(0, false)], namespace: true, forms: 'sp' },
-  { name: 'open', paths: [{ index: 0, caps: (a) => capabilitiesForFlags(typeof a[1] === 'function' ? undefined : a[1]), follow: true }], forms: 'scp' },
+  // Node's loaders open module files themselves too (require() of an ES module).
+  { name: 'open', paths: [{ index: 0, caps: (a) => capabilitiesForFlags(typeof a[1] === 'function' ? undefined : a[1]), follow: true }], forms: 'scp', loaderReads: true },
   { name: 'openAsBlob', paths: [r(0)], forms: 'r' },
   { name: 'opendir', paths: [r(0)], forms: 'scp' },
   { name: 'readdir', paths: [r(0)], forms: 'scp' },
   // A read with flag 'w' truncates: the flag decides, not the name.
-  { name: 'readFile', paths: [{ index: 0, caps: (a) => flagOption(a[1], READ), follow: true }], forms: 'scp', loaderReads: true },
+  { name: 'readFile', paths: [{ index: 0, caps: (a) => flagOption(a[1], READ), follow: true, pin: 1 }], forms: 'scp', loaderReads: true },
   { name: 'readlink', paths: [r(0, false)], forms: 'scp' },
   { name: 'realpath', paths: [r(0)], forms: 'scp', loaderReads: true },
   { name: 'rename', paths: [w(0, false), w(1, false)], namespace: true, forms: 'scp' },
@@ -62,7 +65,7 @@ export const FS_OPERATIONS: readonly FsOperation[] = [
   { name: 'truncate', paths: [w(0)], forms: 'scp' },
   { name: 'unlink', paths: [w(0, false)], namespace: true, forms: 'scp' },
   { name: 'utimes', paths: [w(0)], forms: 'scp' },
-  { name: 'writeFile', paths: [{ index: 0, caps: (a) => flagOption(a[2], WRITE), follow: true }], forms: 'scp' },
+  { name: 'writeFile', paths: [{ index: 0, caps: (a) => flagOption(a[2], WRITE), follow: true, pin: 2 }], forms: 'scp' },
   { name: 'watch', paths: [r(0)], forms: 't' },
   { name: 'watchFile', paths: [r(0)], forms: 't' },
 ];

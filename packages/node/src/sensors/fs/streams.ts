@@ -13,10 +13,20 @@ type AnyFn = (...args: any[]) => any;
 const { open, close, read, write, writev } = fs;
 const ORIGINAL_FS = { open, close, read, write, writev };
 
+const getPrototypeOf = Object.getPrototypeOf;
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * The options as Node's `getOptions` sees them: an encoding string becomes
+ * `{ encoding }`, an object is copied (own properties read once, prototype
+ * kept, so what Node validates on it is unchanged), and no options at all is
+ * an empty object without a prototype, like Node's own default (a polluted
+ * Object.prototype must not turn into options Node never had).
+ */
 function optionsObject(options: unknown): Record<string, unknown> {
   if (typeof options === 'string') return { encoding: options };
-  if (options !== null && typeof options === 'object') return { ...(options as Record<string, unknown>) };
-  return {};
+  if (options !== null && typeof options === 'object') return Object.assign(Object.create(getPrototypeOf(options) as object | null) as Record<string, unknown>, options);
+  return Object.create(null) as Record<string, unknown>;
 }
 
 /** An `fs` stand-in whose open fails with the deny, so the stream errors the way Node reports ENOENT. */
@@ -37,7 +47,12 @@ function streamWrapper(name: 'createReadStream' | 'createWriteStream', original:
   return function (this: unknown, path: unknown, options: unknown): unknown {
     const rt = activeRuntime();
     if (!rt || insideSensor()) return Reflect.apply(original, this, arguments);
+    // Options of another type: Node throws for them before it looks at the path.
+    if (options != null && typeof options !== 'object' && typeof options !== 'string' && typeof options !== 'function') return Reflect.apply(original, this, arguments);
     const opts = optionsObject(options);
+    // What the flags decide is read once: an inherited (or planted) `flags` getter must not answer twice.
+    // Node reads them from a plain copy of the own properties, so an inherited value comes from Object.prototype.
+    opts.flags = hasOwn.call(opts, 'flags') ? opts.flags : ({} as Record<string, unknown>).flags;
     // With an fd (or FileHandle), Node ignores the path: the descriptor was checked when opened.
     if (opts.fd !== undefined && opts.fd !== null) return Reflect.apply(original, this, arguments);
     const args = [path, opts];

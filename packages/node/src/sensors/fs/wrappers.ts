@@ -1,6 +1,6 @@
 import { activeRuntime } from '@palisade/core';
 import { callbackDenied, lastCallback, rejectDenied, throwDenied } from '../../fail.js';
-import { forgetRealPaths } from '../../normalize/path.js';
+import { forgetRealPaths, trackFileHandle } from '../../normalize/path.js';
 import { enter, insideSensor, leave } from '../../reentry.js';
 import { guardPaths } from './guard-paths.js';
 import type { FsOperation } from './operations.js';
@@ -8,6 +8,8 @@ import type { FsOperation } from './operations.js';
 type AnyFn = (...args: any[]) => any;
 const slice = Array.prototype.slice;
 const apply = Reflect.apply;
+
+const ignore = (): void => {};
 
 type Args = { [i: number]: unknown; length: number };
 
@@ -65,14 +67,25 @@ export function callbackWrapper(op: FsOperation, original: AnyFn, api: string): 
 
 /** `fs.promises.x` and promise-returning `fs.x` (openAsBlob): a deny rejects. */
 export function promiseWrapper(op: FsOperation, original: AnyFn, api: string): AnyFn {
+  const tracksHandles = op.name === 'open';
+  // fs.promises functions are async functions: whatever reading their arguments throws becomes a rejection.
+  const async = api.startsWith('fs.promises.');
   const wrapper = function (this: unknown): unknown {
     const rt = activeRuntime();
     if (!rt || insideSensor()) return apply(original, this, arguments);
     const args = slice.call(arguments);
-    // Node's ESM loader reads sources with fs.promises.readFile: see module-load.ts.
-    const denied = guardPaths(rt, op, args, api, op.loaderReads ? wrapper : undefined);
+    let denied: ReturnType<typeof guardPaths>;
+    try {
+      // Node's ESM loader reads sources with fs.promises.readFile: see module-load.ts.
+      denied = guardPaths(rt, op, args, api, op.loaderReads ? wrapper : undefined);
+    } catch (err) {
+      if (async) return Promise.reject(err);
+      throw err;
+    }
     if (denied) return rejectDenied(denied);
     const result = callThrough(original, this, args, op.namespace);
+    // Known before the caller sees it: a FileHandle passed where a path goes is read by descriptor (see pathArg).
+    if (tracksHandles && result instanceof Promise) result.then(trackFileHandle, ignore);
     if (op.namespace && result instanceof Promise) {
       return result.finally(forgetRealPaths);
     }
