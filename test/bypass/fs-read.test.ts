@@ -43,8 +43,33 @@ report('buffer', () => fs.readFileSync(Buffer.from(process.cwd() + '/secret/key'
 report('url', () => fs.readFileSync(new URL('file://' + process.cwd() + '/secret/key'), 'utf8'));
 report('url-encoded', () => fs.readFileSync(new URL('file://' + process.cwd() + '/secr%65t/key'), 'utf8'));
 let n = 0;
-const sneaky = { protocol: 'file:', get href() { n++; return 'file://' + process.cwd() + (n === 1 ? '/public.txt' : '/secret/key'); } };
+const sneaky = { href: 'file://' + process.cwd() + '/public.txt', protocol: 'file:', hostname: '', get pathname() { n++; return process.cwd() + (n === 1 ? '/public.txt' : '/secret/key'); } };
 try { const v = fs.readFileSync(sneaky, 'utf8'); console.log(JSON.stringify({ how: 'getter', code: v.includes('TOPSECRET') ? 'LEAK' : 'ERR_PALISADE_DENIED' })); } catch (e) { console.log(JSON.stringify({ how: 'getter', code: e.code })); }`,
+  );
+});
+
+t.test('regression: URL-like values Node read again after the check (an href getter, a function with URL properties, non-UTF-8 Buffer through a symlink)', async (t) => {
+  const dir = prepare();
+  symlinkSync(join(dir, 'secret', 'key'), Buffer.concat([Buffer.from(join(dir, 'sub', 'link-')), Buffer.from([0xff])]));
+  const r = await attempt(
+    `import fs from 'node:fs';
+const url = 'file://' + process.cwd() + '/secret/key';
+const show = (how, f) => { try { const v = String(f()); console.log(JSON.stringify({ how, code: v.includes('TOPSECRET') ? 'LEAK' : 'read something else' })); } catch (e) { console.log(JSON.stringify({ how, code: e.code })); } };
+let n = 0;
+show('href getter: nothing, then the secret', () => fs.readFileSync({ get href() { return n++ === 0 ? undefined : url; }, protocol: 'file:', hostname: '', pathname: process.cwd() + '/secret/key' }));
+show('function with URL properties', () => fs.readFileSync(Object.assign(() => {}, { href: url, protocol: 'file:', hostname: '', pathname: process.cwd() + '/secret/key' })));
+show('non-UTF-8 Buffer name of a symlink', () => fs.readFileSync(Buffer.concat([Buffer.from(process.cwd() + '/sub/link-'), Buffer.from([0xff])])));`,
+    { dir },
+  );
+  t.notMatch(output(r), SECRET, 'the secret never reached the app');
+  t.same(
+    r.json.map((l) => [l.how, l.code]),
+    [
+      ['href getter: nothing, then the secret', 'ERR_INVALID_ARG_TYPE'],
+      ['function with URL properties', 'ERR_PALISADE_DENIED'],
+      ['non-UTF-8 Buffer name of a symlink', 'ERR_PALISADE_DENIED'],
+    ],
+    'Node’s own error for what it reads as no path at all, Palisade’s for the secret',
   );
 });
 

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { runSuppressed, setFallbackTracerProvider } from '@palisade/core';
+import { activeRuntime, runSuppressed, setFallbackTracerProvider } from '@palisade/core';
 
 // CommonJS loads synchronously, which `--require palisade/register` needs (no top-level await).
 const require = createRequire(import.meta.url);
@@ -54,9 +54,29 @@ export function setupTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryS
 
 /**
  * The exporter's own requests pass the network sensors like any other; they
- * must not become spans, which would be exported in turn, and so on.
+ * must not become spans, which would be exported in turn, and so on. An
+ * export that fails (the collector refuses, the exporter throws) is counted
+ * as a telemetry error and reported to `internal-error` listeners; the spans
+ * are the SDK's to retry or drop, and the app never sees the failure.
  */
 function suppressOwnExport(exporter: import('@opentelemetry/sdk-trace-base').SpanExporter): void {
   const exportSpans = exporter.export.bind(exporter);
-  exporter.export = (spans, done) => runSuppressed(() => exportSpans(spans, done));
+  const failed = (error: unknown) => {
+    const recorder = activeRuntime()?.recorder;
+    if (!recorder) return;
+    recorder.stats.telemetryErrors++;
+    recorder.internalError('telemetry export', error ?? new Error('span export failed'));
+  };
+  exporter.export = (spans, done) =>
+    runSuppressed(() => {
+      try {
+        exportSpans(spans, (result) => {
+          if (result.code !== 0) failed(result.error); // ExportResultCode.SUCCESS is 0
+          done(result);
+        });
+      } catch (err) {
+        failed(err);
+        done({ code: 1, error: err as Error });
+      }
+    });
 }

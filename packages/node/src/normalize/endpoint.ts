@@ -11,6 +11,8 @@ const isArray = Array.isArray;
 const assign = Object.assign;
 
 const CACHE_LIMIT = 4096;
+/** Long URLs (a big query string, say) are parsed every time, never cached: the caches must stay small whatever the app requests. */
+const MAX_CACHED_URL = 2048;
 const hostCache = new Map<string, string>();
 
 /**
@@ -21,6 +23,7 @@ export function canonicalHost(raw: string): string {
   let host = hostCache.get(raw);
   if (host === undefined) {
     host = normalizeHost(raw);
+    if (raw.length > 1024) return host; // no DNS name is this long: not worth keeping
     if (hostCache.size >= CACHE_LIMIT) hostCache.clear();
     hostCache.set(raw, host);
   }
@@ -133,6 +136,7 @@ export function originTarget(origin: string): EndpointTarget | undefined {
   let t = originCache.get(origin);
   if (t === undefined) {
     t = urlTarget(origin) ?? null;
+    if (origin.length > MAX_CACHED_URL) return t ?? undefined;
     if (originCache.size >= CACHE_LIMIT) originCache.clear();
     originCache.set(origin, t);
   }
@@ -161,6 +165,7 @@ function urlStringOptions(input: string): Record<string, unknown> {
   let cached = urlOptionsCache.get(input);
   if (cached === undefined) {
     cached = urlToHttpOptions(new URLClass(input)) as Record<string, unknown>;
+    if (input.length > MAX_CACHED_URL) return { ...cached };
     if (urlOptionsCache.size >= CACHE_LIMIT) urlOptionsCache.clear();
     urlOptionsCache.set(input, cached);
   }

@@ -35,6 +35,31 @@ export interface SpawnCall {
   readonly argv0: string | undefined;
   /** The child's working directory, absolute; undefined when Node may reject it. */
   readonly cwd: string | undefined;
+  /** What Node gets as the arguments when one could not be converted (see `stringify`); `args` otherwise. */
+  readonly argsForNode?: unknown[] | undefined;
+}
+
+/**
+ * A call Node will reject with its own error. `rejected` holds the arguments
+ * to hand Node for that: the copies read here wherever Node would otherwise
+ * read the caller's objects again (an argument list, an options object), so
+ * a getter or a Proxy cannot make the second reading valid — and the call run
+ * unchecked.
+ */
+export interface Rejected {
+  /** null: the caller's own arguments, which Node rejects on their types alone, before reading anything that could change. */
+  readonly rejected: unknown[] | null;
+}
+
+export function isRejected(c: object): c is Rejected {
+  return 'rejected' in c;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** An argv0 Node's validation throws for. */
+function invalidArgv0(v: unknown): boolean {
+  return v != null && (typeof v !== 'string' || v.includes('\0'));
 }
 
 export interface ExecFileCall extends SpawnCall {
@@ -46,6 +71,8 @@ export interface ForkCall extends SpawnCall {
   readonly userArgs: readonly string[];
   readonly execPath: string;
   readonly execArgv: readonly string[];
+  /** What Node gets as execArgv and arguments when one could not be converted (see `stringify`). */
+  readonly forkForNode?: { readonly execArgv: unknown[]; readonly args: unknown[] } | undefined;
 }
 
 function copyOptions(o: unknown): Options {
@@ -61,9 +88,39 @@ function hasNul(list: readonly unknown[]): boolean {
   return false;
 }
 
-/** Arguments as Node turns them into strings: `String()` per argument, or Array#join when a shell gets them. */
-function stringify(list: readonly unknown[], shell: boolean): string[] {
-  return list.map((a) => (shell && a == null ? '' : `${a as string}`));
+/**
+ * Arguments as Node turns them into strings: `String()` per argument, or
+ * Array#join when a shell gets them; each converted once. A conversion that
+ * throws (a Symbol, a toString that throws) is handled as Node handles it:
+ * Array#join (shells) throws, so the call is Node's to reject; without a
+ * shell Node converts in its C++ spawn, where Node 20 throws the error of the
+ * last failing argument and Node 24 passes an empty string — so such an
+ * argument is checked as the empty string, and `replay` holds values that
+ * convert (or throw) exactly as these did, which Node gets instead of the
+ * caller's objects: it then throws, or runs what was checked.
+ */
+export function stringify(list: readonly unknown[], shell: boolean): { readonly strings: string[]; readonly replay: unknown[] | undefined } {
+  const strings: string[] = [];
+  const replay: unknown[] = [];
+  let failed = false;
+  for (const a of list) {
+    if (shell && a == null) {
+      strings.push('');
+      replay.push(a);
+      continue;
+    }
+    const primitive = (typeof a !== 'object' && typeof a !== 'function') || a === null;
+    try {
+      const text = `${a as string}`;
+      strings.push(text);
+      replay.push(primitive ? a : { [Symbol.toPrimitive]: () => text });
+    } catch (err) {
+      failed = true;
+      strings.push('');
+      replay.push(primitive ? a : { [Symbol.toPrimitive]: () => { throw err; } });
+    }
+  }
+  return { strings, replay: failed ? replay : undefined };
 }
 
 function shellOf(options: Options): string | undefined {
@@ -74,7 +131,13 @@ function shellOf(options: Options): string | undefined {
 
 function cwdOf(options: Options): string | undefined {
   const c = options.cwd;
-  if (c == null) return currentDir();
+  if (c == null) {
+    try {
+      return currentDir();
+    } catch {
+      return undefined; // the working directory was deleted: unknown, as for a cwd Node may reject
+    }
+  }
   const p = pathArg(c);
   if (!p) return undefined;
   // Node gets the value that was checked (a copy of a Buffer, the path of a URL).
@@ -82,31 +145,45 @@ function cwdOf(options: Options): string | undefined {
   return p.absolute;
 }
 
+/** Whether Node's validation of the `cwd` option (already replaced by what was read) throws: not a path, or a NUL in it. */
+function cwdRejected(options: Options): boolean {
+  const c = options.cwd;
+  if (c == null || c === '') return false;
+  if (typeof c === 'string') return c.includes('\0');
+  if (c instanceof Uint8Array) return c.includes(0);
+  return pathArg(c)?.text === undefined;
+}
+
 function validFile(file: unknown): file is string {
   return typeof file === 'string' && file.length > 0 && !file.includes('\0');
 }
 
 /** spawn(file, args?, options?) and spawnSync. */
-export function spawnCall(file: unknown, args: unknown, options: unknown): SpawnCall | undefined {
-  if (!validFile(file)) return undefined;
+export function spawnCall(file: unknown, args: unknown, options: unknown): SpawnCall | Rejected {
+  // Node checks the file first, then the arguments, then the options: where it stops, later ones are never read.
+  if (!validFile(file)) return { rejected: null };
   let list: unknown[];
   let opts = options;
   if (isArray(args)) list = slice.call(args);
   else if (args == null) list = [];
-  else if (typeof args !== 'object') return undefined;
+  else if (typeof args !== 'object') return { rejected: null };
   else {
     opts = args;
     list = [];
   }
-  if (hasNul(list)) return undefined;
-  if (opts !== undefined && !isOptionsObject(opts)) return undefined;
+  if (hasNul(list)) return { rejected: [file, list, opts] };
+  if (opts !== undefined && !isOptionsObject(opts)) return { rejected: null };
   const o = copyOptions(opts);
   const shell = shellOf(o);
-  return { file, args: stringify(list, shell !== undefined), options: o, shell, argv0: typeof o.argv0 === 'string' ? o.argv0 : undefined, cwd: cwdOf(o) };
+  const converted = stringify(list, shell !== undefined);
+  if (converted.replay && shell !== undefined) return { rejected: [file, converted.replay, o] }; // Array#join throws
+  const cwd = cwdOf(o);
+  if (cwdRejected(o)) return { rejected: [file, converted.replay ?? converted.strings, o] };
+  return { file, args: converted.strings, argsForNode: converted.replay, options: o, shell, argv0: typeof o.argv0 === 'string' ? o.argv0 : undefined, cwd };
 }
 
 /** execFile(file, args?, options?, callback?) and execFileSync (no callback). */
-export function execFileCall(file: unknown, args: unknown, options: unknown, callback: unknown): ExecFileCall | undefined {
+export function execFileCall(file: unknown, args: unknown, options: unknown, callback: unknown): ExecFileCall | Rejected {
   let list: unknown[];
   let opts = options;
   let cb = callback;
@@ -120,29 +197,40 @@ export function execFileCall(file: unknown, args: unknown, options: unknown, cal
     opts = null;
     list = [];
   } else if (args == null) list = [];
-  else return undefined;
+  else return { rejected: null };
   if (typeof opts === 'function') cb = opts;
-  else if (opts != null && !isOptionsObject(opts)) return undefined;
-  if (cb != null && typeof cb !== 'function') return undefined;
-  if (!validFile(file) || hasNul(list)) return undefined;
+  else if (opts != null && !isOptionsObject(opts)) return { rejected: null };
+  if (cb != null && typeof cb !== 'function') return { rejected: null };
   // A function given as options is spread too: its own properties are options.
   const o = copyOptions(opts ?? {});
-  if (o.argv0 != null && (typeof o.argv0 !== 'string' || o.argv0.includes('\0'))) return undefined;
+  // Node validates argv0 on the options as given, inherited properties included (later it keeps own ones only).
+  if (!hasOwn.call(o, 'argv0') && opts != null) {
+    const inherited = (opts as Options).argv0;
+    if (invalidArgv0(inherited)) o.argv0 = inherited;
+  }
+  const rejected = () => ({ rejected: cb === undefined ? [file, list, o] : [file, list, o, cb] });
+  if (invalidArgv0(o.argv0)) return rejected();
+  if (!validFile(file) || hasNul(list)) return rejected();
   const shell = shellOf(o);
+  const converted = stringify(list, shell !== undefined);
+  if (converted.replay && shell !== undefined) return { rejected: cb === undefined ? [file, converted.replay, o] : [file, converted.replay, o, cb] };
+  const cwd = cwdOf(o);
+  if (cwdRejected(o)) return { rejected: cb === undefined ? [file, converted.replay ?? converted.strings, o] : [file, converted.replay ?? converted.strings, o, cb] };
   return {
     file,
-    args: stringify(list, shell !== undefined),
+    args: converted.strings,
+    argsForNode: converted.replay,
     options: o,
     shell,
     argv0: typeof o.argv0 === 'string' ? o.argv0 : undefined,
-    cwd: cwdOf(o),
+    cwd,
     callback: typeof cb === 'function' ? (cb as (...a: unknown[]) => unknown) : undefined,
   };
 }
 
 /** exec(command, options?, callback?) and execSync: execFile of the command with a shell. */
-export function execCall(command: unknown, options: unknown, callback: unknown): ExecFileCall | undefined {
-  if (!validFile(command)) return undefined;
+export function execCall(command: unknown, options: unknown, callback: unknown, async = true): ExecFileCall | Rejected {
+  if (!validFile(command)) return { rejected: null };
   let opts = options;
   let cb = callback;
   if (typeof opts === 'function') {
@@ -151,14 +239,17 @@ export function execCall(command: unknown, options: unknown, callback: unknown):
   }
   const o = copyOptions(opts);
   o.shell = typeof o.shell === 'string' ? o.shell : true;
-  if (cb != null && typeof cb !== 'function') return undefined;
+  if (invalidArgv0(o.argv0)) return { rejected: async ? [command, o, cb] : [command, o] };
+  if (cb != null && typeof cb !== 'function') return { rejected: null };
+  const cwd = cwdOf(o);
+  if (cwdRejected(o)) return { rejected: async ? [command, o, cb] : [command, o] };
   return {
     file: command,
     args: [],
     options: o,
     shell: typeof o.shell === 'string' ? o.shell : '/bin/sh',
     argv0: typeof o.argv0 === 'string' ? o.argv0 : undefined,
-    cwd: cwdOf(o),
+    cwd,
     callback: typeof cb === 'function' ? (cb as (...a: unknown[]) => unknown) : undefined,
   };
 }
@@ -177,8 +268,7 @@ function modulePathOf(value: unknown): string | undefined {
       return undefined;
     }
   }
-  const p = pathArg(value);
-  return p && typeof p.pass === 'string' ? p.pass : undefined;
+  return pathArg(value)?.text;
 }
 
 interface ProcessWithEval {
@@ -186,9 +276,9 @@ interface ProcessWithEval {
 }
 
 /** fork(modulePath, args?, options?). */
-export function forkCall(modulePath: unknown, args: unknown, options: unknown): ForkCall | undefined {
+export function forkCall(modulePath: unknown, args: unknown, options: unknown): ForkCall | Rejected {
   const mp = modulePathOf(modulePath);
-  if (mp === undefined) return undefined;
+  if (mp === undefined) return { rejected: [modulePath, args, options] }; // modulePath: already the value read once (see the wrapper)
   let list: unknown[];
   let opts = options;
   if (args == null) list = [];
@@ -196,33 +286,40 @@ export function forkCall(modulePath: unknown, args: unknown, options: unknown): 
     opts = args;
     list = [];
   } else if (isArray(args)) list = slice.call(args);
-  else return undefined;
-  if (opts != null && !isOptionsObject(opts)) return undefined;
+  else return { rejected: [mp, args, options] };
+  if (opts != null && !isOptionsObject(opts)) return { rejected: [mp, list, opts] }; // types alone: nothing re-read decides
   const o = copyOptions(opts);
   o.shell = false;
   const execPath = o.execPath || process.execPath;
-  if (!validFile(execPath)) return undefined;
+  if (!validFile(execPath)) return { rejected: [mp, list, o] };
   let execArgv: unknown[] = o.execArgv ? [...(o.execArgv as Iterable<unknown>)] : process.execArgv.slice();
+  if (o.execArgv) o.execArgv = execArgv;
   const evalCode = (process as unknown as ProcessWithEval)._eval;
   if (!o.execArgv && evalCode != null) {
     // Node drops the parent's own -e/-p code so a child does not fork itself again.
     const index = execArgv.lastIndexOf(evalCode);
     if (index > 0) execArgv.splice(index - 1, 2);
   }
-  if (hasNul(execArgv) || hasNul(list)) return undefined;
-  execArgv = stringify(execArgv, false);
-  const userArgs = stringify(list, false);
+  if (hasNul(execArgv) || hasNul(list)) return { rejected: [mp, list, o] };
+  const convertedExecArgv = stringify(execArgv, false);
+  const convertedArgs = stringify(list, false);
+  execArgv = convertedExecArgv.strings;
+  const userArgs = convertedArgs.strings;
+  const forNode = convertedExecArgv.replay || convertedArgs.replay ? { execArgv: convertedExecArgv.replay ?? execArgv, args: convertedArgs.replay ?? userArgs } : undefined;
+  const cwd = cwdOf(o);
+  if (cwdRejected(o)) return { rejected: [mp, forNode?.args ?? userArgs, o] };
   return {
     file: execPath,
     args: [...(execArgv as string[]), mp, ...userArgs],
     options: o,
     shell: undefined,
     argv0: typeof o.argv0 === 'string' ? o.argv0 : undefined,
-    cwd: cwdOf(o),
+    cwd,
     modulePath: mp,
     userArgs,
     execPath,
     execArgv: execArgv as string[],
+    forkForNode: forNode,
   };
 }
 

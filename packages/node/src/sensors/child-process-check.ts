@@ -55,8 +55,23 @@ export function childEnvironment(rt: Runtime, source: unknown): { env: EnvRecord
 /** Decides a spawn of `file args…` (argv[0] `argv0`) in `cwd` with the environment from `envSource`. */
 export function planSpawn(rt: Runtime, api: string, file: string, argv0: string | undefined, args: readonly string[], cwd: string | undefined, envSource: unknown): SpawnPlan {
   const { env, smuggled, propagation } = childEnvironment(rt, envSource);
-  const view = EnvView.of(env, smuggled);
-  const analysis = analyzeCommand(file, argv0, args, view, cwd, analysisOptions(propagation));
+  return analyzeAndDecide(rt, api, file, argv0, args, cwd, env, smuggled, propagation);
+}
+
+/**
+ * The analysis works on plain strings the wrappers already read from the
+ * caller (no getter of the caller's runs here): a failure inside it is
+ * Palisade's own, an internal error (`Runtime#fault`) denied or let through as
+ * `onInternalError` says.
+ */
+function analyzeAndDecide(rt: Runtime, api: string, file: string, argv0: string | undefined, args: readonly string[], cwd: string | undefined, env: EnvRecord, smuggled: string[], p: ChildPropagation | undefined): SpawnPlan {
+  let analysis: ReturnType<typeof analyzeCommand>;
+  try {
+    analysis = analyzeCommand(file, argv0, args, EnvView.of(env, smuggled), cwd, analysisOptions(p));
+  } catch (err) {
+    const v = rt.fault('process.spawn', displayCommand({ executable: file, args }), err, api);
+    return { denied: v.action === 'deny' ? v : undefined, env, executable: undefined };
+  }
   return { denied: decideAll(rt, api, analysis.targets), env, executable: analysis.executable };
 }
 
@@ -65,8 +80,7 @@ export function planFinalEnv(rt: Runtime, api: string, file: string, argv0: stri
   const p = propagationFor(rt);
   const smuggled = smuggledNames(env, (k, v) => isOwnValue(p, k, v));
   if (p) applyPropagation(env, p);
-  const analysis = analyzeCommand(file, argv0, args, EnvView.of(env, smuggled), cwd, analysisOptions(p));
-  return { denied: decideAll(rt, api, analysis.targets), env, executable: analysis.executable };
+  return analyzeAndDecide(rt, api, file, argv0, args, cwd, env, smuggled, p);
 }
 
 function decideAll(rt: Runtime, api: string, targets: readonly CommandTarget[]): Verdict | undefined {

@@ -17,9 +17,9 @@
 import cp, { type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { activeRuntime, deniedError } from '@palisade/core';
-import { currentDir } from '../normalize/path.js';
+import { currentDir, pathArg } from '../normalize/path.js';
 import { originalOf, wrap } from '../wrap.js';
-import { type ExecFileCall, type Options, type SpawnCall, execCall, execFileCall, forkCall, spawnCall } from './child-process-args.js';
+import { type ExecFileCall, type Options, type SpawnCall, execCall, execFileCall, forkCall, isRejected, spawnCall, stringify } from './child-process-args.js';
 import { type SpawnPlan, planFinalEnv, planSpawn } from './child-process-check.js';
 import { deniedChild, deniedExecChild, deniedSyncResult, throwDeniedSync } from './child-process-denied.js';
 import type { EnvRecord } from './child-process-env.js';
@@ -122,13 +122,14 @@ function restoreSpawnfile(child: ChildProcess, f: Final, shown: string): void {
 function spawnWrapper(original: AnyFn): AnyFn {
   return function spawn(this: unknown, file: unknown, args?: unknown, options?: unknown): unknown {
     const rt = activeRuntime();
-    const call = rt && spawnCall(file, args, options);
-    if (!rt || !call) return apply(original, this, arguments);
+    if (!rt) return apply(original, this, arguments);
+    const call = spawnCall(file, args, options);
+    if (isRejected(call)) return apply(original, this, call.rejected ?? arguments);
     const { exe, argv } = commandOf(call);
     const plan = planSpawn(rt, 'child_process.spawn', exe, call.argv0, argv, call.cwd, call.options.env);
     if (plan.denied) return deniedChild(deniedError(plan.denied), { spawnfile: exe, spawnargs: [call.argv0 ?? exe, ...argv], stdio: call.options.stdio });
     const f = finalCall(call, plan, true, true);
-    const child = callExpecting(f.nodeFile, f.nodeArgv, plan.env, () => apply(original, this, [f.file, call.args.slice(), f.options]) as ChildProcess);
+    const child = callExpecting(f.nodeFile, f.nodeArgv, plan.env, () => apply(original, this, [f.file, call.argsForNode ?? call.args.slice(), f.options]) as ChildProcess);
     restoreSpawnfile(child, f, exe);
     return child;
   };
@@ -137,13 +138,14 @@ function spawnWrapper(original: AnyFn): AnyFn {
 function spawnSyncWrapper(original: AnyFn): AnyFn {
   return function spawnSync(this: unknown, file: unknown, args?: unknown, options?: unknown): unknown {
     const rt = activeRuntime();
-    const call = rt && spawnCall(file, args, options);
-    if (!rt || !call) return apply(original, this, arguments);
+    if (!rt) return apply(original, this, arguments);
+    const call = spawnCall(file, args, options);
+    if (isRejected(call)) return apply(original, this, call.rejected ?? arguments);
     const { exe, argv } = commandOf(call);
     const plan = planSpawn(rt, 'child_process.spawnSync', exe, call.argv0, argv, call.cwd, call.options.env);
     if (plan.denied) return deniedSyncResult(deniedError(plan.denied));
     const f = finalCall(call, plan, true, true);
-    return apply(original, this, [f.file, call.args.slice(), f.options]);
+    return apply(original, this, [f.file, call.argsForNode ?? call.args.slice(), f.options]);
   };
 }
 
@@ -164,22 +166,24 @@ function asyncExec(self: unknown, api: string, call: ExecFileCall, execFile: Any
     return deniedExecChild(deniedError(plan.denied), { spawnfile: exe, spawnargs: [exe, ...argv], stdio: 'pipe' }, execCmd(call), encodingOf(call.options), call.callback);
   }
   const f = finalCall(call, plan, false, false);
-  const list = call.args.length > 0 || api.endsWith('execFile') ? [f.file, call.args.slice(), f.options, call.callback] : [f.file, f.options, call.callback];
+  const list = call.args.length > 0 || api.endsWith('execFile') ? [f.file, call.argsForNode ?? call.args.slice(), f.options, call.callback] : [f.file, f.options, call.callback];
   return callExpecting(f.nodeFile, f.nodeArgv, plan.env, () => apply(execFile, self, list) as ChildProcess);
 }
 
 function execFileWrapper(original: AnyFn): AnyFn {
   return function execFile(this: unknown, file: unknown, args?: unknown, options?: unknown, callback?: unknown): unknown {
-    const call = activeRuntime() && execFileCall(file, args, options, callback);
-    if (!call) return apply(original, this, arguments);
+    if (!activeRuntime()) return apply(original, this, arguments);
+    const call = execFileCall(file, args, options, callback);
+    if (isRejected(call)) return apply(original, this, call.rejected ?? arguments);
     return asyncExec(this, 'child_process.execFile', call, original);
   };
 }
 
 function execWrapper(original: AnyFn, execFile: AnyFn): AnyFn {
   return function exec(this: unknown, command: unknown, options?: unknown, callback?: unknown): unknown {
-    const call = activeRuntime() && execCall(command, options, callback);
-    if (!call) return apply(original, this, arguments);
+    if (!activeRuntime()) return apply(original, this, arguments);
+    const call = execCall(command, options, callback);
+    if (isRejected(call)) return apply(original, this, call.rejected ?? arguments);
     return asyncExec(this, 'child_process.exec', call, execFile);
   };
 }
@@ -187,8 +191,9 @@ function execWrapper(original: AnyFn, execFile: AnyFn): AnyFn {
 function execSyncWrapper(original: AnyFn): AnyFn {
   return function execSync(this: unknown, command: unknown, options?: unknown): unknown {
     const rt = activeRuntime();
-    const call = rt && execCall(command, options, undefined);
-    if (!rt || !call) return apply(original, this, arguments);
+    if (!rt) return apply(original, this, arguments);
+    const call = execCall(command, options, undefined, false);
+    if (isRejected(call)) return apply(original, this, call.rejected ?? arguments);
     const { exe, argv } = commandOf(call);
     const plan = planSpawn(rt, 'child_process.execSync', exe, call.argv0, argv, call.cwd, call.options.env);
     if (plan.denied) return throwDeniedSync(deniedError(plan.denied));
@@ -200,14 +205,15 @@ function execSyncWrapper(original: AnyFn): AnyFn {
 function execFileSyncWrapper(original: AnyFn): AnyFn {
   return function execFileSync(this: unknown, file: unknown, args?: unknown, options?: unknown): unknown {
     const rt = activeRuntime();
-    const call = rt && execFileCall(file, args, options, undefined);
-    if (!rt || !call) return apply(original, this, arguments);
+    if (!rt) return apply(original, this, arguments);
+    const call = execFileCall(file, args, options, undefined);
+    if (isRejected(call)) return apply(original, this, call.rejected ?? arguments);
     const { exe, argv } = commandOf(call);
     const plan = planSpawn(rt, 'child_process.execFileSync', exe, call.argv0, argv, call.cwd, call.options.env);
     if (plan.denied) return throwDeniedSync(deniedError(plan.denied));
     // With a shell, argv0 would change the error message Node builds: pin only without one.
     const f = finalCall(call, plan, call.shell === undefined, true);
-    return apply(original, this, [f.file, call.args.slice(), f.options]);
+    return apply(original, this, [f.file, call.argsForNode ?? call.args.slice(), f.options]);
   };
 }
 
@@ -219,16 +225,21 @@ function forkStdio(o: Options): unknown {
 function forkWrapper(original: AnyFn): AnyFn {
   return function fork(this: unknown, modulePath: unknown, args?: unknown, options?: unknown): unknown {
     const rt = activeRuntime();
-    const call = rt && forkCall(modulePath, args, options);
-    if (!rt || !call) return apply(original, this, arguments);
+    if (!rt) return apply(original, this, arguments);
+    // A URL-like object is read once (see pathArg): Node gets the path, or the snapshot it will reject.
+    if ((typeof modulePath === 'object' && modulePath !== null && !(modulePath instanceof Uint8Array)) || typeof modulePath === 'function') {
+      modulePath = pathArg(modulePath)?.pass ?? modulePath;
+    }
+    const call = forkCall(modulePath, args, options);
+    if (isRejected(call)) return apply(original, this, call.rejected ?? arguments);
     const plan = planSpawn(rt, 'child_process.fork', call.execPath, call.argv0, call.args, call.cwd, call.options.env);
     if (plan.denied) {
       return deniedChild(deniedError(plan.denied), { spawnfile: call.execPath, spawnargs: [call.argv0 ?? call.execPath, ...call.args], stdio: forkStdio(call.options), ipc: true });
     }
     const f = finalCall(call, plan, true, true);
     f.options.execPath = f.file;
-    f.options.execArgv = call.execArgv.slice();
-    const child = callExpecting(f.nodeFile, f.nodeArgv, plan.env, () => apply(original, this, [call.modulePath, call.userArgs.slice(), f.options]) as ChildProcess);
+    f.options.execArgv = call.forkForNode?.execArgv ?? call.execArgv.slice();
+    const child = callExpecting(f.nodeFile, f.nodeArgv, plan.env, () => apply(original, this, [call.modulePath, call.forkForNode?.args ?? call.userArgs.slice(), f.options]) as ChildProcess);
     restoreSpawnfile(child, f, call.execPath);
     return child;
   };
@@ -256,12 +267,14 @@ function protoSpawnWrapper(original: AnyFn): AnyFn {
     if (!rt || options === null || typeof options !== 'object') return apply(original, this, arguments);
     const o = Object.assign(Object.create(null) as Options, options);
     if (typeof o.file !== 'string' || (o.args !== undefined && !isArray(o.args))) return apply(original, this, [o]);
-    const argv = isArray(o.args) ? (o.args as unknown[]).map((a) => `${a as string}`) : [];
+    // Converted once, as Node converts them (see stringify): one that cannot be is checked as Node 24 runs it (empty).
+    const converted = stringify(isArray(o.args) ? (o.args as unknown[]) : [], false);
+    const argv = converted.strings;
     const env = envFromPairs(o.envPairs) ?? snapshotProcessEnv();
     const cwd = typeof o.cwd === 'string' && o.cwd.length > 0 ? resolveCwd(o.cwd) : o.cwd == null ? currentDir() : undefined;
     const plan = planFinalEnv(rt, 'ChildProcess.spawn', o.file, argv[0], argv.slice(1), cwd, env);
     if (plan.denied) throw deniedError(plan.denied);
-    o.args = argv;
+    o.args = converted.replay ?? argv;
     o.envPairs = envPairs(plan.env);
     return apply(original, this, [o]);
   };

@@ -28,7 +28,7 @@ export function installDataImportSensor(): boolean {
   const register = (module as unknown as { registerHooks?: RegisterHooks }).registerHooks;
   const rt = activeRuntime();
   if (installed || typeof register !== 'function' || !rt) return false;
-  if (rt.view().check('code.eval', 'import:data').action === 'allow') return false;
+  if (rt.check('code.eval', 'import:data').action === 'allow') return false;
   installed = true;
   register({
     resolve(specifier, context, next) {

@@ -106,7 +106,7 @@ function installEvalAccessor(): void {
     get(): unknown {
       const rt = activeRuntime();
       if (!rt || insideSensor()) return realEval;
-      const v = rt.view().check('code.eval', 'eval');
+      const v = rt.check('code.eval', 'eval');
       if (v.action === 'deny') return deniedEval;
       rt.settle(v, 'eval');
       return realEval;

@@ -36,7 +36,6 @@ function entryFilter(rt: Runtime, api: string, userFilter: unknown, sync: boolea
       try {
         target = argTarget(arg as typeof arg & { absolute: string }, follow);
       } catch (err) {
-        target = '';
         const v = rt.fault(cap, arg.absolute, err, api);
         if (v.action !== 'deny') continue;
         if (sync) throw deniedError(v);

@@ -1,4 +1,5 @@
 import { constants } from 'node:fs';
+import { types } from 'node:util';
 
 export type FsCapability = 'fs.read' | 'fs.write';
 export const READ: readonly FsCapability[] = ['fs.read'];
@@ -37,6 +38,8 @@ export function flagOption(options: unknown, fallback: readonly FsCapability[]):
 }
 
 const getPrototypeOf = Object.getPrototypeOf;
+const OBJECT_PROTOTYPE = Object.prototype;
+const isProxy = types.isProxy;
 const create = Object.create;
 const assign = Object.assign;
 const defineProperty = Object.defineProperty;
@@ -51,7 +54,10 @@ const defineProperty = Object.defineProperty;
  */
 export function pinFlag(options: unknown): unknown {
   if (options === null || typeof options !== 'object') return options;
-  const copy = assign(create(getPrototypeOf(options) as object | null) as Record<string, unknown>, options);
+  const proto = getPrototypeOf(options) as object | null;
+  // A plain object (the common case) is copied by spreading, which keeps the copy cheap; anything else keeps its prototype.
+  const copy = proto === OBJECT_PROTOTYPE && !isProxy(options) ? { ...(options as Record<string, unknown>) } : assign(create(proto) as Record<string, unknown>, options);
+  // Defined, not assigned: a setter planted on Object.prototype (by a getter the copy just ran) must not intercept it.
   defineProperty(copy, 'flag', { value: copy.flag, writable: true, enumerable: true, configurable: true });
   return copy;
 }

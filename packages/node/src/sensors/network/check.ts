@@ -34,8 +34,7 @@ export function checkAddress(ctx: AnswerContext, address: unknown): Verdict | un
   if (ctx.capability === 'net.connect') canonical = reachedAddress(canonical) ?? canonical;
   if (canonical === ctx.host) return undefined;
   const { rt, scope } = ctx;
-  const view = scope ? scope.view(rt.guard) : rt.guard.base;
-  const v = view.checkEndpoint(ctx.capability, { host: ctx.host, port: ctx.port, address: canonical });
+  const v = rt.checkEndpoint(ctx.capability, { host: ctx.host, port: ctx.port, address: canonical }, scope ?? null);
   if (v.action !== 'allow') rt.recorder.record(v, scope, ctx.api);
   return v.action === 'deny' ? v : undefined;
 }

@@ -41,7 +41,14 @@ function wrapFetch(original: FetchFn): FetchFn {
   return function fetch(this: unknown, input: unknown, ...rest: unknown[]): Promise<unknown> {
     const rt = activeRuntime();
     if (rt === undefined) return Reflect.apply(original, this, [input, ...rest]) as Promise<unknown>;
-    const { href, pass } = fetchInput(input);
+    let href: string | undefined;
+    let pass: unknown;
+    try {
+      ({ href, pass } = fetchInput(input));
+    } catch (err) {
+      // A Proxy whose traps throw: fetch is an async function, so that is a rejection, as without Palisade.
+      return Promise.reject(err);
+    }
     const target = href === undefined ? undefined : urlTarget(href);
     if (target !== undefined) {
       const v = rt.decideEndpoint('net.connect', target, 'fetch');

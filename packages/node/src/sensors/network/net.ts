@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { types } from 'node:util';
 import { type Verdict, activeRuntime, currentScope, deniedError } from '@palisade/core';
 import { wrap } from '../../wrap.js';
 import { canonicalHost, destination, isLiteralIP, portOf, socketPathOf } from '../../normalize/endpoint.js';
@@ -23,6 +24,11 @@ const isArray = Array.isArray;
 const getSymbols = Object.getOwnPropertySymbols;
 const defineProperty = Object.defineProperty;
 const create = Object.create;
+const getPrototypeOf = Object.getPrototypeOf;
+const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+const ownKeys = Reflect.ownKeys;
+const isProxy = types.isProxy;
+const OBJECT_PROTOTYPE = Object.prototype;
 const BoundSocket = (net as unknown as { BoundSocket?: new (...a: unknown[]) => { address(): unknown } }).BoundSocket;
 // Node >= 24 rejects a non-string host; older versions coerce it (more than once).
 const NODE_VALIDATES_HOST = Number(process.versions.node.split('.')[0]) >= 24;
@@ -31,6 +37,62 @@ function normalized(options: Options, cb: unknown): Normalized {
   const arr = [options, cb] as Normalized;
   arr[NORMALIZED] = true;
   return arr;
+}
+
+const PINNED = new Set<PropertyKey>(['path', 'host', 'port', 'lookup']);
+
+/**
+ * The options Node is given in place of the caller's: the values checked
+ * (path, host, port, lookup) as own properties, every other option as the
+ * caller had it. An ordinary object (what Node's own argument normalizer
+ * builds, and what callers usually pass) is copied: the checked values first,
+ * then its other own properties, which must all be data properties
+ * (copying reads no getter). Anything else (a getter among the
+ * other options, another prototype, a Proxy) gets a stand-in that inherits
+ * from it, so Node reads the other options through it as before. The copy is
+ * the fast case: making a fresh object a prototype costs V8 several
+ * microseconds per connect, and the copy keeps one shape for Node's code.
+ */
+function pinned(options: Options, path: unknown, host: unknown, port: unknown, lookup: unknown): Options {
+  if (!isProxy(options) && getPrototypeOf(options) === OBJECT_PROTOTYPE) {
+    const copy: Options = { path, host, port, lookup };
+    let plain = true;
+    for (const key of ownKeys(options)) {
+      if (PINNED.has(key)) continue;
+      const d = getOwnPropertyDescriptor(options, key);
+      if (d === undefined || !('value' in d)) {
+        plain = false;
+        break;
+      }
+      defineProperty(copy, key, d);
+    }
+    if (plain) return copy;
+  }
+  return { __proto__: options, path, host, port, lookup } as Options;
+}
+
+const CONNECT_KEYS = ['path', 'port', 'host', 'lookup'] as const;
+
+/**
+ * A stand-in for options whose reading threw at key number `failed`: the
+ * keys read before it as the values read, that key and the ones after it as
+ * getters that throw the same error (nothing of the caller's is read again),
+ * the rest inherited from the options as they are.
+ */
+function replaying(source: Options, values: readonly unknown[], failed: number, err: unknown): Options {
+  const stand = create(source) as Options;
+  CONNECT_KEYS.forEach((key, i) => {
+    if (i < failed) defineProperty(stand, key, { value: values[i], writable: true, enumerable: true, configurable: true });
+    else
+      defineProperty(stand, key, {
+        get: () => {
+          throw err;
+        },
+        enumerable: true,
+        configurable: true,
+      });
+  });
+  return stand;
 }
 
 let boundSourceKey: symbol | undefined;
@@ -97,14 +159,25 @@ function wrapConnect(original: (...args: unknown[]) => unknown) {
       if (typeof cb === 'function') this.once('connect', cb as () => void);
       return this;
     }
-    // Node reads the options again after this check: give it the values checked, not getters.
-    const path = options.path;
-    let host = options.host;
-    const port = options.port;
-    const lookup = options.lookup;
+    // Node reads the options again after this check: give it the values checked, not getters. Read in
+    // Node's order (path, port, host, lookup); when a read throws, Node is given a stand-in that throws
+    // the same error at that read (Node stops there, or at an error it checks first), and connects nowhere.
+    let path: unknown, port: unknown, host: unknown, lookup: unknown;
+    let read = 0;
+    try {
+      path = options.path;
+      read = 1;
+      port = options.port;
+      read = 2;
+      host = options.host;
+      read = 3;
+      lookup = options.lookup;
+    } catch (err) {
+      return original.call(this, normalized(replaying(options, [path, port, host], read, err), cb));
+    }
     const pipe = boundHandleIsPipe(this) ?? !!path;
     if (pipe) {
-      const snapshot = { __proto__: options, path, host, port, lookup } as Options;
+      const snapshot = pinned(options, path, host, port, lookup);
       if (typeof path !== 'string') return original.call(this, normalized(snapshot, cb)); // Node throws
       const socketPath = socketPathOf(path);
       const v = rt.decideEndpoint('net.connect', { host: 'localhost', port: null, socketPath }, CONNECT_API);
@@ -112,7 +185,7 @@ function wrapConnect(original: (...args: unknown[]) => unknown) {
       return original.call(this, normalized(snapshot, cb));
     }
     if (host && typeof host !== 'string' && !NODE_VALIDATES_HOST) host = `${host as string}`;
-    const snapshot = { __proto__: options, path, host, port, lookup } as Options;
+    const snapshot = pinned(options, path, host, port, lookup);
     const portNumber = port === undefined ? 0 : portOf(port);
     if (portNumber < 0 || (host && typeof host !== 'string') || (port === undefined && path == null)) {
       return original.call(this, normalized(snapshot, cb)); // Node throws for these
