@@ -86,6 +86,31 @@ await fs.promises.writeFile('marker3', 'x').catch((e) => console.log(JSON.string
   t.ok(existsSync(join(r.dir, 'public.txt')) && existsSync(join(r.dir, 'data', 'notes.txt')), 'nothing removed');
 });
 
+t.test('regression: a child process swaps a checked path for a symlink to a denied file', async (t) => {
+  // The child's change is invisible to the fs sensor: the cache is dropped when the child exits.
+  const dir = prepare();
+  symlinkSync(join(dir, 'public.txt'), join(dir, 'out', 'p'));
+  symlinkSync(join(dir, 'public.txt'), join(dir, 'out', 'a'));
+  const r = await attempt(
+    `${report}
+import fs from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+report('before', () => fs.readFileSync('out/p', 'utf8'));
+execFileSync('ln', ['-sfn', process.cwd() + '/secret/key', 'out/p']);
+report('after a sync child', () => fs.readFileSync('out/p', 'utf8'));
+report('before async', () => fs.readFileSync('out/a', 'utf8'));
+await new Promise((resolve) => spawn('ln', ['-sfn', process.cwd() + '/secret/key', 'out/a']).on('exit', resolve));
+report('after an async child', () => fs.readFileSync('out/a', 'utf8'));`,
+    { dir },
+  );
+  const c = codes(r);
+  t.equal(c.before, PUBLIC, 'the allowed read worked and was cached');
+  t.equal(c['before async'], PUBLIC);
+  t.equal(c['after a sync child'], 'ERR_PALISADE_DENIED');
+  t.equal(c['after an async child'], 'ERR_PALISADE_DENIED');
+  t.notMatch(output(r), SECRET);
+});
+
 t.test('swapping a checked path for a symlink to a denied file (cache invalidation)', async (t) => {
   const dir = prepare();
   symlinkSync(join(dir, 'public.txt'), join(dir, 'out', 'p'));

@@ -111,6 +111,35 @@ ${TAIL}`,
   t.ok(internal.includes('telemetry'), 'and reported');
 });
 
+t.test('regression: an app that disturbs module loading before the first span (OpenTelemetry API loaded late)', async (t) => {
+  // The API loads when something can first record a span. Node's CommonJS loader resolves through the
+  // public path.resolve, which this app replaced: loading fails (or runs the wrong file). The deny must
+  // still be Palisade's, and the failure reported once.
+  const r = await runProtected(
+    {
+      policy: POLICY,
+      script: `${HEAD}
+import path from 'node:path';
+globalThis[Symbol.for('opentelemetry.js.api.1')] = { version: '1.9.0' }; // as if the app had registered a provider
+const pub = path.join(process.cwd(), 'public.txt');
+path.resolve = () => pub;
+let first;
+try { fs.readFileSync('secret/key', 'utf8'); } catch (e) { first = e.code; }
+console.log(JSON.stringify({ first }));
+${TAIL}`,
+    },
+    prepare(),
+  );
+  t.equal(r.code, 0, `the app ran to its end (${r.stderr.slice(0, 300)})`);
+  t.notMatch(output(r), SECRET);
+  t.equal(r.json.find((l) => 'first' in l)?.first, 'ERR_PALISADE_DENIED', 'the first deny, during the failed load, is still Palisade’s error');
+  const { stats, internal, read } = report(r);
+  t.equal(read, 'ERR_PALISADE_DENIED', 'protection stays');
+  t.equal(stats.denied, 2);
+  t.equal(stats.telemetryErrors, 1, 'the failed load counted once');
+  t.same(internal, ['telemetry']);
+});
+
 t.test('an audit log on a full disk', { skip: !existsSync('/dev/full') && 'needs /dev/full' }, async (t) => {
   const r = await runProtected(
     {

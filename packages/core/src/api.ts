@@ -1,5 +1,4 @@
 import type { Span } from '@opentelemetry/api';
-import { context as otelContext } from '@opentelemetry/api';
 import { TARGET_KIND, type Capability } from './capabilities.js';
 import type { CommandTarget } from './compile/command-pattern.js';
 import type { EndpointTarget } from './compile/endpoint-pattern.js';
@@ -8,7 +7,7 @@ import type { Verdict } from './guard/verdict.js';
 import { type LoadOptions, applyEnvironment, loadPolicy, placeholderOverride, validatePolicy } from './policy/load.js';
 import type { Policy } from './policy/schema.js';
 import type { DecisionRecord, ScopeSnapshot } from './record/decision-record.js';
-import { endScopeSpan, startScopeSpan } from './record/otel.js';
+import { endScopeSpan, startScopeSpan, withContext } from './record/otel.js';
 import { type DecisionListener, type DetectionListener, type InternalErrorListener, type RecorderStats, listenerRegistry, snapshotScope } from './record/recorder.js';
 import * as sc from './record/semconv.js';
 import { Runtime, activeRuntime, deniedError, setActiveRuntime } from './runtime.js';
@@ -75,11 +74,11 @@ export function shutdown(): void {
   setActiveRuntime(undefined);
 }
 
-function runInScope<T>(scope: Scope, span: Span | undefined, ctx: ReturnType<typeof otelContext.active> | undefined, fn: () => T): T {
+function runInScope<T>(scope: Scope, span: Span | undefined, ctx: import('@opentelemetry/api').Context | undefined, fn: () => T): T {
   if (!span) return scopeStorage.run(scope, fn);
   let result: T;
   try {
-    result = otelContext.with(ctx!, () => scopeStorage.run(scope, fn));
+    result = withContext(ctx, () => scopeStorage.run(scope, fn));
   } catch (err) {
     endScopeSpan(span, err);
     throw err;
@@ -102,7 +101,7 @@ function runInScope<T>(scope: Scope, span: Span | undefined, ctx: ReturnType<typ
 
 function telemetryOn(): boolean {
   const rt = activeRuntime();
-  return rt !== undefined && (rt.policy.telemetry?.spans ?? 'decisions') !== 'off';
+  return rt !== undefined && (rt.policy.telemetry?.spans ?? 'decisions') !== 'off' && rt.recorder.telemetryReady();
 }
 
 function scopeSpan(scope: Scope, name: string, attributes: Record<string, string>) {

@@ -1,5 +1,5 @@
-import { type Attributes, context as otelContext } from '@opentelemetry/api';
-import { type Runtime, type Scope, activeRuntime, currentScope, deniedError, isPalisadeDenied } from '@palisade/core';
+import type { Attributes } from '@opentelemetry/api';
+import { type Runtime, type Scope, activeRuntime, currentScope, deniedError, isPalisadeDenied, withContext } from '@palisade/core';
 import { type GenAiMessage, type Redactor, contentRedactor, messagesJson } from './content.js';
 import { DeniedPromise } from './denied.js';
 import { PalisadeBlockedError } from './errors.js';
@@ -243,7 +243,7 @@ export function guardedCall(adapter: Adapter, original: AnyFn, thisArg: unknown,
     const scope = currentScope();
     g = new CallGuard(rt, info, span, scope);
     const guard = g;
-    return otelContext.with(span.context, () => {
+    return withContext(span.context, () => {
       const verdict = decideModel(rt, info.model, info.api);
       if (verdict.action === 'deny') {
         const err = deniedError(verdict);

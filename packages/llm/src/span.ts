@@ -1,5 +1,5 @@
-import { type Attributes, type Context, type Link, type Span, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import { type Runtime, VERSION, tracer, tracingSuppressed } from '@palisade/core';
+import type { Attributes, Context, Link, Span } from '@opentelemetry/api';
+import { SPAN_KIND_CLIENT, SPAN_KIND_INTERNAL, SPAN_STATUS_ERROR, type Runtime, VERSION, otel, tracer, tracingSuppressed } from '@palisade/core';
 import type { ActedFinding } from './guards/detect.js';
 import * as sc from './semconv.js';
 import { spansOn } from './settings.js';
@@ -23,19 +23,20 @@ export function errorType(err: unknown): string {
  */
 export class CallSpan {
   readonly span: Span | undefined;
-  /** The context the call was made in (the span's parent). */
-  readonly parent: Context;
+  /** The context the call was made in (the span's parent); undefined while no span can be recorded. */
+  readonly parent: Context | undefined;
   /** The parent with this span set: what the call runs in. */
-  readonly context: Context;
+  readonly context: Context | undefined;
   private readonly started = performance.now();
   private firstChunkAt: number | undefined;
   private ended = false;
 
   constructor(rt: Runtime, name: string, attributes: Attributes) {
-    this.parent = context.active();
-    if (spansOn(rt) && !tracingSuppressed(this.parent)) {
-      this.span = tracer(VERSION).startSpan(name, { kind: SpanKind.CLIENT, attributes }, this.parent);
-      this.context = trace.setSpan(this.parent, this.span);
+    const api = spansOn(rt) && rt.recorder.telemetryReady() ? otel() : undefined;
+    this.parent = api?.context.active();
+    if (api && !tracingSuppressed(this.parent)) {
+      this.span = tracer(VERSION).startSpan(name, { kind: SPAN_KIND_CLIENT, attributes }, this.parent);
+      this.context = api.trace.setSpan(this.parent!, this.span);
     } else {
       this.context = this.parent;
     }
@@ -86,14 +87,14 @@ export class CallSpan {
     if (error !== undefined) {
       this.span.setAttribute(sc.ATTR_ERROR_TYPE, errorType(error));
       const message = (error as { message?: unknown })?.message;
-      this.span.setStatus({ code: SpanStatusCode.ERROR, message: typeof message === 'string' ? message : String(error) });
+      this.span.setStatus({ code: SPAN_STATUS_ERROR, message: typeof message === 'string' ? message : String(error) });
     }
     this.span.end();
   }
 }
 
 /** Starts a span outside a call span's lifetime (tool-call checks), parented and linked as given. */
-export function startLinkedSpan(rt: Runtime, name: string, parent: Context, attributes: Attributes, links: Link[]): Span | undefined {
-  if (!spansOn(rt) || tracingSuppressed(parent)) return undefined;
-  return tracer(VERSION).startSpan(name, { kind: SpanKind.INTERNAL, attributes, links }, parent);
+export function startLinkedSpan(rt: Runtime, name: string, parent: Context | undefined, attributes: Attributes, links: Link[]): Span | undefined {
+  if (!spansOn(rt) || !rt.recorder.telemetryReady() || tracingSuppressed(parent)) return undefined;
+  return tracer(VERSION).startSpan(name, { kind: SPAN_KIND_INTERNAL, attributes, links }, parent);
 }

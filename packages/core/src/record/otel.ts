@@ -1,15 +1,7 @@
-import {
-  type Attributes,
-  type AttributeValue,
-  type Context,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  type Tracer,
-  type TracerProvider,
-  context,
-  trace,
-} from '@opentelemetry/api';
+import type { Attributes, AttributeValue, Context, Span, Tracer, TracerProvider } from '@opentelemetry/api';
+import { SPAN_KIND_INTERNAL, SPAN_STATUS_ERROR, otel, wantOtel } from './otel-api.js';
+
+type Api = typeof import('@opentelemetry/api');
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DecisionRecord } from './decision-record.js';
 import { formatStack } from './stack.js';
@@ -28,8 +20,27 @@ export function runSuppressed<T>(fn: () => T): T {
 }
 
 /** True inside an exporter's own I/O (or any code the SDK asked not to trace). */
-export function tracingSuppressed(ctx: Context = context.active()): boolean {
-  return ownExport.getStore() === true || ctx.getValue(SUPPRESS_TRACING_KEY) === true;
+export function tracingSuppressed(ctx?: Context): boolean {
+  if (ownExport.getStore() === true) return true;
+  const current = ctx ?? otel()?.context.active();
+  return current !== undefined && current.getValue(SUPPRESS_TRACING_KEY) === true;
+}
+
+/** The context active now, or undefined while no span can be recorded (the API is not loaded). */
+export function activeContext(): Context | undefined {
+  return otel()?.context.active();
+}
+
+/** Runs `fn` in `ctx` when there is one; otherwise simply runs it. */
+export function withContext<T>(ctx: Context | undefined, fn: () => T): T {
+  const api = ctx ? otel() : undefined;
+  return api ? api.context.with(ctx!, fn) : fn();
+}
+
+function loaded(): Api {
+  const api = otel();
+  if (!api) throw new Error('@opentelemetry/api is not available');
+  return api;
 }
 
 let fallbackProvider: TracerProvider | undefined;
@@ -39,16 +50,18 @@ let cachedTracer: { provider: TracerProvider; tracer: Tracer } | undefined;
 export function setFallbackTracerProvider(provider: TracerProvider | undefined): void {
   fallbackProvider = provider;
   cachedTracer = undefined;
+  if (provider) wantOtel();
 }
 
-function appHasProvider(): boolean {
-  const global = trace.getTracerProvider() as TracerProvider & { getDelegate?: () => TracerProvider };
+function appHasProvider(api: Api): boolean {
+  const global = api.trace.getTracerProvider() as TracerProvider & { getDelegate?: () => TracerProvider };
   const delegate = global.getDelegate?.() ?? global;
   return delegate.constructor?.name !== 'NoopTracerProvider';
 }
 
 export function tracer(version: string): Tracer {
-  const provider = appHasProvider() || !fallbackProvider ? trace.getTracerProvider() : fallbackProvider;
+  const api = loaded();
+  const provider = appHasProvider(api) || !fallbackProvider ? api.trace.getTracerProvider() : fallbackProvider;
   if (cachedTracer?.provider !== provider) cachedTracer = { provider, tracer: provider.getTracer(sc.TRACER_NAME, version) };
   return cachedTracer.tracer;
 }
@@ -107,16 +120,17 @@ export interface SpanSettings {
 
 /** Records a decision as its own span, or as an event on the active span. */
 export function emitDecision(rec: DecisionRecord, settings: SpanSettings, version: string, scopeSpan?: Span): void {
-  const active = trace.getActiveSpan();
+  const api = loaded();
+  const active = api.trace.getActiveSpan();
   if (settings.as === 'event' && active?.isRecording()) {
     active.addEvent(sc.EVENT_PALISADE_DECISION, decisionAttributes(rec, settings.stacktrace), rec.time);
     return;
   }
   // Without a context manager (no SDK set one up) the scope's own span is the parent.
-  const parent = !active && scopeSpan ? trace.setSpan(context.active(), scopeSpan) : context.active();
+  const parent = !active && scopeSpan ? api.trace.setSpan(api.context.active(), scopeSpan) : api.context.active();
   const span = tracer(version).startSpan(
     `palisade ${rec.capability}`,
-    { kind: SpanKind.INTERNAL, startTime: rec.time, attributes: { [sc.ATTR_PALISADE_CAPABILITY]: rec.capability, [sc.ATTR_PALISADE_VERDICT]: rec.action } },
+    { kind: SPAN_KIND_INTERNAL, startTime: rec.time, attributes: { [sc.ATTR_PALISADE_CAPABILITY]: rec.capability, [sc.ATTR_PALISADE_VERDICT]: rec.action } },
     parent,
   );
   // Building the attributes (stack text included) is skipped when nothing records the span.
@@ -127,24 +141,25 @@ export function emitDecision(rec: DecisionRecord, settings: SpanSettings, versio
   span.setAttributes(decisionAttributes(rec, settings.stacktrace));
   if (rec.action === 'deny') {
     span.setAttribute(sc.ATTR_ERROR_TYPE, 'PalisadeDeniedError');
-    span.setStatus({ code: SpanStatusCode.ERROR, message: rec.reason });
+    span.setStatus({ code: SPAN_STATUS_ERROR, message: rec.reason });
   }
   span.end();
 }
 
 /** Starts the `invoke_agent` / `execute_tool` span of a scope; the caller runs its work inside the returned context. */
 export function startScopeSpan(name: string, attributes: Attributes, version: string, parentSpan?: Span): { span: Span; ctx: Context } {
-  const active = context.active();
-  const parent = parentSpan && !trace.getSpan(active) ? trace.setSpan(active, parentSpan) : active;
-  const span = tracer(version).startSpan(name, { kind: SpanKind.INTERNAL, attributes }, parent);
-  return { span, ctx: trace.setSpan(parent, span) };
+  const api = loaded();
+  const active = api.context.active();
+  const parent = parentSpan && !api.trace.getSpan(active) ? api.trace.setSpan(active, parentSpan) : active;
+  const span = tracer(version).startSpan(name, { kind: SPAN_KIND_INTERNAL, attributes }, parent);
+  return { span, ctx: api.trace.setSpan(parent, span) };
 }
 
 export function endScopeSpan(span: Span, error?: unknown): void {
   if (error !== undefined) {
     const e = error as { name?: string; message?: string; code?: string };
     span.setAttribute(sc.ATTR_ERROR_TYPE, e?.code ?? e?.name ?? 'Error');
-    span.setStatus({ code: SpanStatusCode.ERROR, message: e?.message ?? String(error) });
+    span.setStatus({ code: SPAN_STATUS_ERROR, message: e?.message ?? String(error) });
   }
   span.end();
 }

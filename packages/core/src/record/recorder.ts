@@ -4,6 +4,7 @@ import type { Verdict } from '../guard/verdict.js';
 import { AuditLog } from './audit-log.js';
 import type { DecisionRecord, DetectionRecord, ScopeSnapshot } from './decision-record.js';
 import { emitDecision, tracingSuppressed } from './otel.js';
+import { otel, takeOtelFailure } from './otel-api.js';
 import { captureAppFrames } from './stack.js';
 
 export type DecisionListener = (record: DecisionRecord) => void;
@@ -181,7 +182,7 @@ export class Recorder {
 
   /** An allowed operation spanned under `telemetry.spans: all`: no stack, no audit. */
   recordAllowedSpan(verdict: Verdict, scope: Scope | undefined, api?: string, detail?: Readonly<Record<string, unknown>>): void {
-    if (tracingSuppressed()) return;
+    if (!this.telemetryReady() || tracingSuppressed()) return;
     this.emitSpan(decisionRecord(verdict, scope, api, detail, undefined, false), scope);
   }
 
@@ -262,8 +263,22 @@ export class Recorder {
     }
   }
 
+  /**
+   * True when spans can be made now: the OpenTelemetry API is loaded (see otel()).
+   * A failure to load it is counted and reported here, once.
+   */
+  telemetryReady(): boolean {
+    if (otel()) return true;
+    const failure = takeOtelFailure();
+    if (failure !== undefined) {
+      this.stats.telemetryErrors++;
+      this.internalError('telemetry', failure);
+    }
+    return false;
+  }
+
   private emitSpan(rec: DecisionRecord, scope: Scope | undefined): void {
-    if (tracingSuppressed()) return;
+    if (!this.telemetryReady() || tracingSuppressed()) return;
     try {
       emitDecision(rec, this.settings, this.version, scope?.nearestSpan);
     } catch (err) {

@@ -1,8 +1,8 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Attributes, context as otelContext } from '@opentelemetry/api';
-import { type PolicyView, type Runtime, Scope, type Verdict, normalizeHost, scopeStorage, semconv, verdictAttributes } from '@palisade/core';
+import type { Attributes } from '@opentelemetry/api';
+import { type PolicyView, type Runtime, Scope, type Verdict, normalizeHost, activeContext, scopeStorage, withContext, semconv, verdictAttributes } from '@palisade/core';
 import { PalisadeToolCallError } from '../errors.js';
 import { modelForms } from '../model.js';
 import * as sc from '../semconv.js';
@@ -162,8 +162,9 @@ export function checkToolCall(rt: Runtime, scope: Scope | undefined, call: CallS
   if (proposed.id) detail[sc.ATTR_GEN_AI_TOOL_CALL_ID] = proposed.id;
   // A proposal is not yet the operation: trust labels apply when the tool runs.
   const toSettle = verdict.labels ? Object.freeze({ ...verdict, labels: undefined }) : verdict;
-  const suppressed = otelContext.active().setValue(SUPPRESS_TRACING_KEY, true);
-  scopeStorage.run(scope as Scope, () => otelContext.with(suppressed, () => rt.settle(toSettle, api, detail)));
+  // Settled without its own decision span: the check span below, linked to the model call, stands for it.
+  const suppressed = activeContext()?.setValue(SUPPRESS_TRACING_KEY, true);
+  scopeStorage.run(scope as Scope, () => withContext(suppressed, () => rt.settle(toSettle, api, detail)));
   if (isRefusal(verdict) || allSpans(rt)) {
     const attrs: Attributes = { ...verdictAttributes(verdict, api), ...(detail as Attributes) };
     if (scope) {

@@ -17,7 +17,7 @@
 import cp, { type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { activeRuntime, deniedError } from '@palisade/core';
-import { currentDir, pathArg } from '../normalize/path.js';
+import { currentDir, forgetRealPaths, pathArg } from '../normalize/path.js';
 import { originalOf, wrap } from '../wrap.js';
 import { type ExecFileCall, type Options, type SpawnCall, execCall, execFileCall, forkCall, isRejected, spawnCall, stringify } from './child-process-args.js';
 import { type SpawnPlan, planFinalEnv, planSpawn } from './child-process-check.js';
@@ -69,6 +69,22 @@ function callExpecting<T>(file: string, argv: readonly string[], env: EnvRecord,
   } finally {
     expected = undefined;
   }
+}
+
+// ---- what a child may have changed ----
+
+// A child can rename, delete or symlink paths this process has resolved: cached real paths are
+// dropped when it exits (sync calls: when they return), not only at the cache's TTL.
+function forgetAfter<T>(run: () => T): T {
+  try {
+    return run();
+  } finally {
+    forgetRealPaths();
+  }
+}
+
+function forgetOnExit(child: unknown): void {
+  if (child !== null && typeof child === 'object' && typeof (child as ChildProcess).once === 'function') (child as ChildProcess).once('exit', () => forgetRealPaths());
 }
 
 // ---- what Node gets ----
@@ -145,7 +161,7 @@ function spawnSyncWrapper(original: AnyFn): AnyFn {
     const plan = planSpawn(rt, 'child_process.spawnSync', exe, call.argv0, argv, call.cwd, call.options.env);
     if (plan.denied) return deniedSyncResult(deniedError(plan.denied));
     const f = finalCall(call, plan, true, true);
-    return apply(original, this, [f.file, call.argsForNode ?? call.args.slice(), f.options]);
+    return forgetAfter(() => apply(original, this, [f.file, call.argsForNode ?? call.args.slice(), f.options]));
   };
 }
 
@@ -198,7 +214,7 @@ function execSyncWrapper(original: AnyFn): AnyFn {
     const plan = planSpawn(rt, 'child_process.execSync', exe, call.argv0, argv, call.cwd, call.options.env);
     if (plan.denied) return throwDeniedSync(deniedError(plan.denied));
     const f = finalCall(call, plan, true, true);
-    return apply(original, this, [f.file, f.options]);
+    return forgetAfter(() => apply(original, this, [f.file, f.options]));
   };
 }
 
@@ -213,7 +229,7 @@ function execFileSyncWrapper(original: AnyFn): AnyFn {
     if (plan.denied) return throwDeniedSync(deniedError(plan.denied));
     // With a shell, argv0 would change the error message Node builds: pin only without one.
     const f = finalCall(call, plan, call.shell === undefined, true);
-    return apply(original, this, [f.file, call.argsForNode ?? call.args.slice(), f.options]);
+    return forgetAfter(() => apply(original, this, [f.file, call.argsForNode ?? call.args.slice(), f.options]));
   };
 }
 
@@ -261,7 +277,7 @@ function protoSpawnWrapper(original: AnyFn): AnyFn {
     const e = expected;
     if (e !== undefined) {
       expected = undefined;
-      if (matches(e, options)) return apply(original, this, arguments);
+      if (matches(e, options)) return spawned(this, apply(original, this, arguments));
     }
     const rt = activeRuntime();
     if (!rt || options === null || typeof options !== 'object') return apply(original, this, arguments);
@@ -276,8 +292,14 @@ function protoSpawnWrapper(original: AnyFn): AnyFn {
     if (plan.denied) throw deniedError(plan.denied);
     o.args = converted.replay ?? argv;
     o.envPairs = envPairs(plan.env);
-    return apply(original, this, [o]);
+    return spawned(this, apply(original, this, [o]));
   };
+}
+
+/** Every process started (sync ones aside) passes here: Node's spawn, exec, execFile and fork end in ChildProcess#spawn. */
+function spawned(child: unknown, result: unknown): unknown {
+  forgetOnExit(child);
+  return result;
 }
 
 /** Without envPairs the child gets the real process environment (own keys only). */
