@@ -72,6 +72,10 @@ const lines = [
   '',
   '"Cached" repeats one target (the verdict comes from the per-target cache). "Uncached" uses a new target on every call, so each call runs the matchers (the cache fills and is cleared at its bound). "Deny + in-memory record" is the whole path of a denied call without I/O: check, record object, application stack capture, one decision listener, and the span call on a tracer with no SDK registered.',
   '',
+  '"Met" compares the median (p50) with the target. Averages run higher on the uncached rows: each call allocates a new target string and a new verdict, and the garbage collector reclaims them in pauses that land on a few calls (the p99 column). Cached rows involve no allocation.',
+  '',
+  'History: cached net.connect and process.spawn were 186 ns and 221 ns (p50) with one joined key string per lookup; they are now looked up by host then port, and by executable then each argument (no key to build and hash). The uncached @metadata check was 2.63 µs: the connected address is now parsed once per distinct address.',
+  '',
   `Decisions recorded during the run: ${recorded}.`,
   '',
 ];

@@ -189,6 +189,35 @@ t.test('the cache is bounded, and stays correct when it turns over', async (t) =
   t.equal(wrong, 0, 'every verdict right while the cache turned over');
 });
 
+t.test('the host/port and command caches: prefixes, ports and bounds', async (t) => {
+  const v = viewOf({ deny: { 'process.spawn': ['/usr/bin/rm -rf'], 'net.connect': ['db.internal:5432'] } });
+  // A command that is a prefix of a cached one has no verdict of its own yet, and the reverse.
+  t.equal(v.checkCommand({ executable: '/usr/bin/rm', args: ['-rf', 'x'] }).action, 'allow');
+  t.equal(v.checkCommand({ executable: '/usr/bin/rm', args: ['-rf'] }).action, 'deny', 'the prefix is decided on its own');
+  t.equal(v.checkCommand({ executable: '/usr/bin/rm', args: [] }).action, 'allow');
+  t.equal(v.checkCommand({ executable: '/usr/bin/rm', args: ['-rf'] }).action, 'deny', 'and cached as such');
+  t.equal(v.checkCommand({ executable: '/usr/bin/rm', args: ['-rf', 'x'] }).action, 'allow');
+  // Port null (a DNS query: only the host has to match) and port 0 are different operations.
+  t.equal(v.checkEndpoint('net.connect', { host: 'db.internal', port: 0 }).action, 'allow');
+  t.equal(v.checkEndpoint('net.connect', { host: 'db.internal', port: null }).action, 'deny');
+  t.equal(v.checkEndpoint('net.connect', { host: 'db.internal', port: 0 }).action, 'allow');
+  t.equal(v.checkEndpoint('net.connect', { host: 'db.internal', port: 5432 }).action, 'deny');
+  t.equal(v.checkEndpoint('net.connect', { host: 'DB.internal.', port: 5432 }).action, 'deny', 'other spellings are normalized before matching');
+  // Bounded: many hosts and commands, every verdict right while the caches turn over.
+  const rules = (v as unknown as { rules: Record<Capability, { nested: number }> }).rules;
+  let wrong = 0;
+  let largest = 0;
+  for (let i = 0; i < 20000; i++) {
+    if (v.checkEndpoint('net.connect', { host: `h${i}.example`, port: 443 }).action !== 'allow') wrong++;
+    if (v.checkCommand({ executable: '/usr/bin/rm', args: ['-rf', String(i)] }).action !== 'allow') wrong++;
+    if (i % 101 === 0 && v.checkEndpoint('net.connect', { host: 'db.internal', port: 5432 }).action !== 'deny') wrong++;
+    if (i % 103 === 0 && v.checkCommand({ executable: '/usr/bin/rm', args: ['-rf'] }).action !== 'deny') wrong++;
+    largest = Math.max(largest, rules['net.connect'].nested, rules['process.spawn'].nested);
+  }
+  t.ok(largest <= 8192 && largest > 1000, `the caches stayed bounded (largest ${largest})`);
+  t.equal(wrong, 0);
+});
+
 // A policy of 200 rules over every capability, and operations that hit and miss them.
 function bigPolicy() {
   const n = (i: number) => `n${i}`;

@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { NAMED_SET_NAMES, namedSet } from './ip-sets.js';
-import { type ParsedIP, normalizeHost, parseIP } from './host.js';
+import { type ParsedIP, addressIP, normalizeHost, parseIP } from './host.js';
 import { type PathPattern, PathRuleSet, parsePathPattern } from './path-pattern.js';
 import type { PlaceholderValues } from './placeholders.js';
 import { type ParseResult, type RuleRef, earlier, fail, ok } from './rule.js';
@@ -154,7 +154,7 @@ export class EndpointRuleSet {
       }
     }
     const hostIP = parseIP(target.host);
-    const addrIP = target.address !== undefined ? parseIP(normalizeHost(target.address)) : null;
+    const addrIP = target.address !== undefined ? addressIP(target.address) : null;
     for (const { pattern, rule } of this.others) {
       if (best && rule.order > best.order) break;
       if (pattern.kind !== 'net' || !portMatches(pattern.port, target.port)) continue;

@@ -66,6 +66,24 @@ export function parseIP(host: string): ParsedIP | null {
   return null;
 }
 
+const addressCache = new Map<string, ParsedIP | null>();
+const ADDRESS_CACHE_LIMIT = 1024;
+
+/**
+ * The address a connection actually used, normalized and parsed. The same few
+ * addresses come back on every connection, so they are parsed once (the parse
+ * is most of an uncached address check).
+ */
+export function addressIP(address: string): ParsedIP | null {
+  let ip = addressCache.get(address);
+  if (ip === undefined) {
+    ip = parseIP(normalizeHost(address));
+    if (addressCache.size >= ADDRESS_CACHE_LIMIT) addressCache.clear();
+    if (address.length <= 64) addressCache.set(address, ip);
+  }
+  return ip;
+}
+
 export function formatEndpoint(host: string, port: number | null): string {
   const h = host.includes(':') ? `[${host}]` : host;
   return port === null ? h : `${h}:${port}`;

@@ -30,6 +30,17 @@ interface CapabilityRules {
   readonly allowFalse: RuleRef | undefined;
   readonly trust: ReadonlyArray<{ readonly label: string; readonly set: RuleSet }> | undefined;
   readonly cache: Map<string, Verdict>;
+  /** Endpoints without an address or socket path, by host then port: no key string to build and hash per call. */
+  readonly byHost: Map<string, Map<number | null, Verdict>>;
+  /** Commands without environment names, by executable then each argument. */
+  readonly byCommand: Map<string, CommandNode>;
+  /** Entries in byHost and byCommand, bounded like `cache`. */
+  nested: number;
+}
+
+interface CommandNode {
+  verdict?: Verdict;
+  next?: Map<string, CommandNode>;
 }
 
 /**
@@ -55,6 +66,9 @@ export class PolicyView {
         allowFalse: wholeFalse(cap, allowSections),
         trust: program.trust.get(cap),
         cache: new Map(),
+        byHost: new Map(),
+        byCommand: new Map(),
+        nested: 0,
       };
     }
     this.rules = rules;
@@ -75,13 +89,36 @@ export class PolicyView {
     // Own properties only: `Object.prototype.env = […]` must not change what is checked.
     const env = own(given, 'env') as readonly string[] | undefined;
     const target: CommandTarget = { executable: own(given, 'executable') as string, args: (own(given, 'args') as readonly string[] | undefined) ?? [], env };
-    const key = commandKey(target);
-    const cached = r.cache.get(key);
-    if (cached) return cached;
+    // Without environment names and NUL bytes, commands are cached in a trie; any other in the keyed cache.
+    const trie = (env === undefined || env.length === 0) && plainCommand(target);
+    let key: string | undefined;
+    if (trie) {
+      const hit = commandNode(r.byCommand, target, false)?.verdict;
+      if (hit) return hit;
+    } else {
+      key = commandKey(target);
+      const cached = r.cache.get(key);
+      if (cached) return cached;
+    }
     // `/usr/bin/../bin/curl` is curl.
     const exe = target.executable;
     const norm = exe.charCodeAt(0) === 47 && unnormalized(exe) ? { ...target, executable: normalizePath(exe) } : target;
-    return this.decide(r, 'process.spawn', key, norm, displayCommand(norm));
+    const verdict = this.evaluate(r, 'process.spawn', norm, displayCommand(norm));
+    if (key !== undefined) this.remember(r, key, verdict);
+    else if (trie) {
+      const node = commandNode(r.byCommand, target, true)!;
+      if (!node.verdict) this.countNested(r);
+      node.verdict = verdict;
+    }
+    return verdict;
+  }
+
+  private countNested(r: CapabilityRules): void {
+    if (++r.nested > CACHE_LIMIT) {
+      r.byHost.clear();
+      r.byCommand.clear();
+      r.nested = 1;
+    }
   }
 
   checkEndpoint(capability: 'net.connect' | 'net.listen', given: EndpointTarget): Verdict {
@@ -89,33 +126,57 @@ export class PolicyView {
     // Own properties only: an inherited `socketPath` or `address` (Object.prototype pollution) must not turn
     // a TCP connect into a socket-path check or lend it an allowed address.
     const socketPath = own(given, 'socketPath') as string | undefined;
+    const address = own(given, 'address') as string | undefined;
+    const host = own(given, 'host') as string;
+    const port = (own(given, 'port') as number | null | undefined) ?? null;
+    // Host and port only (the common case, and every check before DNS): cached by host, then port.
+    const byHost = socketPath === undefined && address === undefined && typeof host === 'string' && host.length <= CACHE_KEY_LIMIT && !host.includes('\0');
+    if (byHost) {
+      const hit = r.byHost.get(host)?.get(port);
+      if (hit) return hit;
+    }
     const target: EndpointTarget =
       socketPath !== undefined
         ? { host: '', port: null, address: undefined, socketPath }
         : // Every field set (undefined included), so none can be inherited later either.
-          { host: own(given, 'host') as string, port: (own(given, 'port') as number | null | undefined) ?? null, address: own(given, 'address') as string | undefined, socketPath: undefined };
-    // Unambiguous: a socket key starts with two NULs, which a host key (host, NUL, port, NUL, address) never
-    // does; a host or address holding NUL itself gets a JSON key, which holds none.
-    const key =
-      target.socketPath !== undefined
-        ? `\0\0${target.socketPath}`
-        : target.host.includes('\0') || (target.address !== undefined && target.address.includes('\0'))
-          ? JSON.stringify(target)
-          : `${target.host}\0${target.port}\0${target.address ?? ''}`;
-    const cached = r.cache.get(key);
-    if (cached) return cached;
+          { host, port, address, socketPath: undefined };
+    let key: string | undefined;
+    if (!byHost) {
+      // Unambiguous: a socket key starts with two NULs, which a host key (host, NUL, port, NUL, address) never
+      // does; a host or address holding NUL itself gets a JSON key, which holds none.
+      key =
+        target.socketPath !== undefined
+          ? `\0\0${target.socketPath}`
+          : target.host.includes('\0') || (target.address !== undefined && target.address.includes('\0'))
+            ? JSON.stringify(target)
+            : `${target.host}\0${target.port}\0${target.address ?? ''}`;
+      const cached = r.cache.get(key);
+      if (cached) return cached;
+    }
     // Hosts are matched in canonical form whatever the caller passed: `LOCALHOST.`, `2130706433`,
     // `[::ffff:127.0.0.1]` must meet the rules for the address they reach.
     const norm = target.socketPath !== undefined ? target : { ...target, host: normalizeHost(target.host) };
-    return this.decide(r, capability, key, norm, displayEndpoint(norm));
+    const verdict = this.evaluate(r, capability, norm, displayEndpoint(norm));
+    if (key !== undefined) this.remember(r, key, verdict);
+    else {
+      let ports = r.byHost.get(host);
+      if (!ports) r.byHost.set(host, (ports = new Map()));
+      if (!ports.has(port)) this.countNested(r);
+      ports.set(port, verdict);
+    }
+    return verdict;
   }
 
   private decide(r: CapabilityRules, capability: Capability, key: string, target: Target, display: string): Verdict {
     const verdict = this.evaluate(r, capability, target, display);
-    if (key.length > CACHE_KEY_LIMIT) return verdict;
+    this.remember(r, key, verdict);
+    return verdict;
+  }
+
+  private remember(r: CapabilityRules, key: string, verdict: Verdict): void {
+    if (key.length > CACHE_KEY_LIMIT) return;
     if (r.cache.size >= CACHE_LIMIT) r.cache.clear();
     r.cache.set(key, verdict);
-    return verdict;
   }
 
   private evaluate(r: CapabilityRules, capability: Capability, target: Target, display: string): Verdict {
@@ -157,6 +218,38 @@ export class PolicyView {
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
+
+/** The trie node of a command (executable, then one level per argument); created on the way when `create`. */
+function commandNode(root: Map<string, CommandNode>, t: CommandTarget, create: boolean): CommandNode | undefined {
+  let level = root;
+  let node = level.get(t.executable);
+  if (!node) {
+    if (!create) return undefined;
+    level.set(t.executable, (node = {}));
+  }
+  for (const a of t.args) {
+    level = node.next ?? (create ? (node.next = new Map()) : undefined)!;
+    if (!level) return undefined;
+    let child = level.get(a);
+    if (!child) {
+      if (!create) return undefined;
+      level.set(a, (child = {}));
+    }
+    node = child;
+  }
+  return node;
+}
+
+/** No NUL anywhere and short enough to cache: the trie can hold it. */
+function plainCommand(t: CommandTarget): boolean {
+  let size = t.executable.length;
+  if (t.executable.includes('\0')) return false;
+  for (const a of t.args) {
+    if (a.includes('\0')) return false;
+    size += a.length + 1;
+  }
+  return size <= CACHE_KEY_LIMIT;
+}
 
 function own(o: object, key: string): unknown {
   return hasOwn.call(o, key) ? (o as Record<string, unknown>)[key] : undefined;
