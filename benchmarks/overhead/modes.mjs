@@ -33,9 +33,7 @@ export function enforcePolicy(data, audit) {
       'process.spawn': ['true'],
       'net.connect': ['127.0.0.1:*'],
       'net.listen': ['127.0.0.1:*'],
-      // Node 20 itself runs vm.runInNewContext('this') once (node:internal/util getInternalGlobal, reached
-      // when fetch releases a web-stream reader): the code sensor sees it as the app's (see notes.md).
-      'code.eval': ['vm.runInNewContext'],
+      'code.eval': false,
       'code.worker': false,
       'code.native': false,
       'llm.model': [MODEL],

@@ -307,9 +307,8 @@ const lines = [
   '  spans for decisions only).',
   '- **enforce**: `--import palisade/register` with a policy that allows exactly what the app does',
   `  (\`fs.read\` of its data directory, \`process.spawn\` of \`true\`, \`net.connect\`/\`net.listen\` on 127.0.0.1, \`llm.model\` \`${MODEL}\`;`,
-  '  `fs.write`, `code.worker`, `code.native` and `tool.call` denied, `code.eval` only for `vm.runInNewContext`, which',
-  '  Node 20 itself calls under `fetch`: see "Found on the way"), a few denies, an audit log; default telemetry (spans for',
-  '  decisions only).',
+  '  `fs.write`, `code.eval`, `code.worker`, `code.native` and `tool.call` denied), a few denies, an audit log; default',
+  '  telemetry (spans for decisions only).',
   '- **enforce+spans**: the same policy with `telemetry.spans: "all"`: a span for every operation, through',
   '  `palisade/register`\'s BatchSpanProcessor and OTLP/HTTP (protobuf) exporter to a loopback sink that answers 200' +
     (has('spans') ? ` (it received ${spansSink.requests} export requests, ${(spansSink.bytes / 1048576).toFixed(1)} MB, over ${runs.spans.filter(Boolean).length} processes).` : '.'),
