@@ -33,7 +33,7 @@ const TARGETS = {
   'uncached allow: net.connect': () => view.checkEndpoint('net.connect', { host: `x${n++}.svc-3.internal`, port: 8080 }),
   'uncached deny: net.connect (@metadata by address)': () => view.checkEndpoint('net.connect', { host: `h${n++}.example.org`, port: 80, address: '169.254.169.254' }),
   'uncached allow: process.spawn': () => view.checkCommand({ executable: '/usr/bin/git', args: ['log', `-n${n++}`] }),
-  'deny + in-memory record (stack, listener, no-op tracer)': () => rt.decide('fs.read', deniedPath, 'fs.readFileSync'),
+  'deny + in-memory record (stack, listener; no SDK, so no span)': () => rt.decide('fs.read', deniedPath, 'fs.readFileSync'),
 };
 
 for (const [name, fn] of Object.entries(TARGETS)) bench(name, () => do_not_optimize(fn()));
@@ -70,7 +70,7 @@ const lines = [
   '|---|---|---|---|---|---|',
   ...rows.map((r) => `| ${r.name} | ${fmt(r.avg)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ≤ ${fmt(r.target)} | ${r.ok ? 'yes' : '**no**'} |`),
   '',
-  '"Cached" repeats one target (the verdict comes from the per-target cache). "Uncached" uses a new target on every call, so each call runs the matchers (the cache fills and is cleared at its bound). "Deny + in-memory record" is the whole path of a denied call without I/O: check, record object, application stack capture, one decision listener, and the span call on a tracer with no SDK registered.',
+  '"Cached" repeats one target (the verdict comes from the per-target cache). "Uncached" uses a new target on every call, so each call runs the matchers (the cache fills and is cleared at its bound). "Deny + in-memory record" is the whole path of a denied call without I/O: check, record object, application stack capture, one decision listener. No OpenTelemetry SDK is registered, so no span is made (and the API is not loaded).',
   '',
   '"Met" compares the median (p50) with the target. Averages run higher on the uncached rows: each call allocates a new target string and a new verdict, and the garbage collector reclaims them in pauses that land on a few calls (the p99 column). Cached rows involve no allocation.',
   '',

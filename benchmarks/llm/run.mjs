@@ -112,7 +112,7 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const label = { baseline: 'no Palisade', spans: 'palisade/register, spans and model check', guards: 'palisade/register, all output detectors (hold-back buffer)' };
+const label = { baseline: 'no Palisade', spans: 'palisade/register, model check, default telemetry', guards: 'palisade/register, all output detectors (hold-back buffer)' };
 const guardRows = rows.filter((r) => r.config === 'guards');
 const worst = Math.max(...guardRows.map((r) => r.added));
 const lines = [
@@ -139,8 +139,8 @@ const lines = [
   '|---|---|---|---|---|---|---|---|---|',
   ...rows.map((r) => `| ${r.kind} | ${label[r.config]} | ${r.n} | ${ms(r.p50)} | ${ms(r.p95)} | ${r.config === 'baseline' ? '–' : ms(r.added)} | ${r.config === 'baseline' ? '–' : ms(r.addedP95)} | ${ms(r.total)} | ${r.config === 'baseline' ? '–' : ms(r.addedTotal)} |`),
   '',
-  'Policies: "spans" allows the two models and records GenAI spans (no exporter configured, so spans go to the',
-  "API's no-op tracer); \"all output detectors\" adds `detect` with prompt-injection block, secrets/pii/exfil-url",
+  'Policies: "model check" allows the two models with default telemetry (no SDK or exporter is configured, so no span',
+  'is made and the OpenTelemetry API is not loaded); "all output detectors" adds `detect` with prompt-injection block, secrets/pii/exfil-url',
   'redact and canary block, and a `tool.call` allow list. The hold-back buffer releases a plain word of up to 7',
   'letters at once, so the first word of ordinary prose is not delayed; see docs/llm.md for the hold-back window.',
   '',
