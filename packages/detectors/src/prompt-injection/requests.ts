@@ -531,17 +531,24 @@ interface SentenceFacts {
 
 function secretInSentence(s: Sentence, toks: readonly string[], item: SecretItem): { requested: boolean; referenced: boolean } {
   let referenced = false;
-  const firstPerson = toks.some((t) => FIRST_PERSON.has(t));
-  const wide = hasWideScript(s.text) || toks.some((t) => t.charCodeAt(0) > 0x7f);
-  const facts: SentenceFacts = { s, toks, wideManaged: wide && anyWide(s.text, MANAGE_WIDE), wideExtract: wide && anyWide(s.text, EXTRACT_WIDE) };
+  // Most sentences name no item: what the checks below need is worked out on the first head found.
+  let firstPerson: boolean | undefined;
+  let facts: SentenceFacts | undefined;
+  const factsOf = (): SentenceFacts => {
+    const wide = hasWideScript(s.text) || toks.some((t) => t.charCodeAt(0) > 0x7f);
+    return { s, toks, wideManaged: wide && anyWide(s.text, MANAGE_WIDE), wideExtract: wide && anyWide(s.text, EXTRACT_WIDE) };
+  };
   for (let i = 0; i < toks.length; i++) {
     const h = headAt(toks, i, item.compounds);
     if (!h || !item.heads.has(h.family)) continue;
+    firstPerson ??= toks.some((t) => FIRST_PERSON.has(t));
     if (!isTheItem(toks, i, h, item, firstPerson)) continue;
     referenced = true;
+    facts ??= factsOf();
     if (asked(facts, i, h.len)) return { requested: true, referenced };
   }
   if (hasWideScript(s.text)) {
+    facts ??= factsOf();
     for (const [w, f] of WIDE_HEADS) {
       if (!item.heads.has(f)) continue;
       const at = s.text.indexOf(w);
