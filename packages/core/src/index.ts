@@ -37,5 +37,6 @@ export { markInternalDir, internalDirs, captureAppFrames, type StackFrame } from
 export * as semconv from './record/semconv.js';
 export { VERSION } from './version.js';
 export { wrap, originalOf, isWrapped, unwrapAll } from './wrap.js';
+export { bundledOr } from './bundled.js';
 export { moduleReadMayPass, explicitDeny } from './guard/module-read.js';
 export { otel, SPAN_KIND_INTERNAL, SPAN_KIND_CLIENT, SPAN_STATUS_ERROR } from './record/otel-api.js';

@@ -1,5 +1,6 @@
 import { createRequire, register as registerAsync } from 'node:module';
 import { dirname, join } from 'node:path';
+import { bundledOr } from '@palisade/core';
 
 const require = createRequire(import.meta.url);
 
@@ -40,7 +41,7 @@ export function registerLlmLoader(): 'sync' | 'async' | 'already' | 'no-sdk' {
     // The off-thread loader costs every later import a round trip to another thread (and its start-up,
     // a few hundred milliseconds): only when the app can actually import an SDK.
     if (!sdkInstalled()) return 'no-sdk';
-    registerAsync(new URL('./iitm-hook.js', import.meta.url), { data: { include } });
+    registerAsync(bundledOr(new URL('./iitm-hook.js', import.meta.url)), { data: { include } });
     g[KEY] = 'async';
   }
   return g[KEY];

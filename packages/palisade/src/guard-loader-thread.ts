@@ -1,15 +1,10 @@
-import { existsSync } from 'node:fs';
 import module from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
-import { type Verdict, activeRuntime, internalDirs } from '@palisade/core';
+import { type Verdict, activeRuntime, bundledOr, internalDirs } from '@palisade/core';
 import { appRoots, wrap } from '@palisade/node';
 import type { LoaderThreadData } from './loader-thread.js';
 
-// The build bundles the thread's module graph into one file (scripts/bundle-loader-thread.mjs): that
-// thread starts while the app waits, and one file loads ~30 ms faster than the few dozen it holds.
-const BUNDLED = new URL('./loader-thread.bundle.js', import.meta.url);
-const THREAD_MODULE = existsSync(fileURLToPath(BUNDLED)) ? BUNDLED : new URL('./loader-thread.js', import.meta.url);
+const THREAD_MODULE = bundledOr(new URL('./loader-thread.js', import.meta.url));
 
 /**
  * Wraps `module.register` so that the first off-thread hooks anyone registers

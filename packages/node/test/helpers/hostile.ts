@@ -186,12 +186,29 @@ export async function capturingUncaught(call: () => Promise<Outcome>): Promise<O
   process.setUncaughtExceptionCaptureCallback((err) => uncaught.push(errorKey(err)));
   try {
     const outcome = await call();
-    await new Promise((r) => setTimeout(r, 1));
-    await new Promise((r) => setImmediate(r));
+    await fsRequestsSettled();
     return uncaught.length > 0 ? { ...outcome, uncaught } : outcome;
   } finally {
     process.setUncaughtExceptionCaptureCallback(null);
   }
+}
+
+/**
+ * Waits until no file-system request is in flight in the thread pool (a stream that a call started and
+ * then abandoned reports its open error only then), at most ~20 ms (a stream left reading keeps
+ * requests in flight), then one more turn of the loop.
+ * A fixed delay was not enough on a loaded machine: the error arrived after it, in one run but not the
+ * other, and the outcomes differed.
+ */
+async function fsRequestsSettled(): Promise<void> {
+  const turn = () => new Promise((r) => setImmediate(r));
+  const pending = () => process.getActiveResourcesInfo().some((r) => r.startsWith('FSReq'));
+  // A stream opens its file on a later tick: let it issue the request first.
+  await turn();
+  await turn();
+  for (let waited = 0; waited < 20 && pending(); waited++) await new Promise((r) => setTimeout(r, 1));
+  await new Promise((r) => setTimeout(r, 1));
+  await turn();
 }
 
 /** True when the outcomes match; otherwise a failing assertion showing both (one assertion per failure, none per pass). */
