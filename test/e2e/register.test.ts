@@ -123,3 +123,27 @@ t.test('node -e with the preload (--require and --import), requiring builtins an
     t.same(r.json[0], { platform: process.platform, fs: 'function' }, preload);
   }
 });
+
+t.test('the OpenTelemetry API loads only once a span can go somewhere', async (t) => {
+  // Without an SDK or exporter, a recorded deny makes no span and loads no OpenTelemetry module
+  // (start-up cost); once the app registers a provider, the next deny is a span it receives.
+  const r = await runProtected({
+    policy: { version: 1, mode: 'enforce', deny: { 'fs.read': ['**/.env'] } },
+    files: { '.env': 'TOKEN=x' },
+    script: `import fs from 'node:fs';
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const otelLoaded = () => Object.keys(require.cache).some((k) => k.includes('@opentelemetry'));
+try { fs.readFileSync('.env'); } catch {}
+const before = otelLoaded();
+const { trace } = await import('@opentelemetry/api');
+const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
+const exporter = new InMemorySpanExporter();
+trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+try { fs.readFileSync('.env'); } catch {}
+console.log(JSON.stringify({ before, spans: exporter.getFinishedSpans().map((s) => [s.name, s.attributes['palisade.verdict']]) }));`,
+  });
+  t.equal(r.code, 0, r.stderr);
+  t.equal(r.json[0]?.before, false, 'no OpenTelemetry module loaded by the first deny');
+  t.same(r.json[0]?.spans, [['palisade fs.read', 'deny']], 'the deny after the app registered a provider is its span');
+});
