@@ -147,3 +147,25 @@ console.log(JSON.stringify({ before, spans: exporter.getFinishedSpans().map((s) 
   t.equal(r.json[0]?.before, false, 'no OpenTelemetry module loaded by the first deny');
   t.same(r.json[0]?.spans, [['palisade fs.read', 'deny']], 'the deny after the app registered a provider is its span');
 });
+
+t.test('the preload and the app share one Palisade: its error class, its scopes', async (t) => {
+  // The packages load as bundles; the app's `import 'palisade'` must meet the very runtime the preload installed.
+  const r = await runProtected({
+    policy: { version: 1, mode: 'enforce', deny: { 'fs.read': ['**/.env'] }, flows: [{ when: ['untrusted'], deny: ['fs.write'] }] },
+    files: { '.env': 'TOKEN=x' },
+    script: `import fs from 'node:fs';
+import { palisade, PalisadeDeniedError } from 'palisade';
+let instance;
+try { fs.readFileSync('.env'); } catch (e) { instance = e instanceof PalisadeDeniedError; }
+fs.writeFileSync('a.txt', 'hello');
+const outside = fs.readFileSync('a.txt', 'utf8');
+let inside;
+await palisade.run({ agent: 'a' }, async () => {
+  palisade.label('untrusted');
+  try { fs.writeFileSync('b.txt', 'x'); inside = 'written'; } catch (e) { inside = e.code; }
+});
+console.log(JSON.stringify({ instance, outside, inside }));`,
+  });
+  t.equal(r.code, 0, r.stderr);
+  t.same(r.json[0], { instance: true, outside: 'hello', inside: 'ERR_PALISADE_DENIED' });
+});

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The build's one-file bundle of a module that runs in Node's module-loader thread (`x.js` →
- * `x.bundle.js`, written by scripts/bundle-hooks.mjs) when it exists, else the module itself.
+ * `x.bundle.js`, written by scripts/bundle.mjs) when it exists, else the module itself.
  * That thread starts while the app waits, and loading one file there is faster than a few dozen.
  */
 export function bundledOr(module: URL): URL {

@@ -1,10 +1,14 @@
 #!/usr/bin/env node
-// Bundles the code that runs in Node's module-customization thread into one self-contained file per
-// entry: Palisade's fs guard for that thread (packages/palisade/dist/loader-thread.js, with the
-// compiler, picomatch and ipaddr.js) and the off-thread import-in-the-middle hook for the LLM SDKs
-// (packages/llm/dist/iitm-hook.js). That thread starts while the app waits; one file each instead of
-// a few dozen takes ~40 ms off every start that has it. Runs after `tsc -b` (part of `npm run build`)
-// and before every test run (.taprc), so a bundle is never older than the code it holds.
+// Start-up: Node loads ES modules one file at a time, and `palisade/register` runs before the app's
+// first line. This writes one-file bundles of what it loads:
+// - the code that runs in Node's module-customization thread, self-contained: Palisade's fs guard
+//   for that thread (packages/palisade/dist/loader-thread.js, with the compiler, picomatch and
+//   ipaddr.js) and the off-thread import-in-the-middle hook for the LLM SDKs (llm/dist/iitm-hook.js);
+// - each of @palisade/core, @palisade/node and @palisade/llm as dist/bundle.js, the file its
+//   package.json exports: its own modules inlined, every package it imports left to Node, so each
+//   package still exists once in a process.
+// Runs after `tsc -b` (part of `npm run build`) and before every test run (.taprc), so a bundle is
+// never older than the code it holds.
 import { build } from 'esbuild';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +38,17 @@ const bundles = [
     ],
   },
 ];
+
+const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', legalComments: 'inline' };
+
+for (const name of ['core', 'node', 'llm']) {
+  await build({
+    ...common,
+    entryPoints: [join(packages, name, 'dist', 'index.js')],
+    outfile: join(packages, name, 'dist', 'bundle.js'),
+    packages: 'external',
+  });
+}
 
 for (const b of bundles) {
   await build({
