@@ -422,6 +422,23 @@ t.test('time-of-check/time-of-use on the flag: read-only at the check, writing a
   t.pass('every run held');
 });
 
+t.test('regression: a path Node rejects fails as without Palisade, whatever the option getters do', async (t) => {
+  // Found by the property above on Node 24: the flag was pinned (its getter run) before Node validated
+  // the path, so a throwing inherited flag getter replaced ERR_INVALID_URL_SCHEME.
+  const hostileFlag = () =>
+    Object.create(
+      Object.create(null, {
+        flag: { get: () => { throw Object.assign(new Error('hostile flag'), { code: 'EHOSTILE' }); }, enumerable: true },
+        encoding: { get: () => 'utf8', enumerable: true },
+      }),
+    );
+  for (const [what, path] of [['http URL', new URL('http://example.com/x')], ['empty string', ''], ['NUL byte', 'a\0b']] as const) {
+    const withPalisade = viaSync(() => fs.readFileSync(path as never, hostileFlag()), describe);
+    const without = unguarded(() => viaSync(() => fs.readFileSync(path as never, hostileFlag()), describe));
+    t.same(withPalisade, without, `${what}: the same error as without Palisade`);
+  }
+});
+
 t.test('regression: a flag planted on Object.prototype by another option’s getter is the flag Node uses, and the one checked', async (t) => {
   shutdown();
   init({ policy: { version: 1, mode: 'enforce', deny: { 'fs.write': [`${S}/secret/**`] } }, source: 'test' });
