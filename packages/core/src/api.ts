@@ -101,7 +101,7 @@ function runInScope<T>(scope: Scope, span: Span | undefined, ctx: import('@opent
 
 function telemetryOn(): boolean {
   const rt = activeRuntime();
-  return rt !== undefined && (rt.policy.telemetry?.spans ?? 'decisions') !== 'off' && rt.recorder.telemetryReady();
+  return rt !== undefined && (rt.policy.telemetry?.spans ?? 'decisions') !== 'off' && rt.recorder.telemetryApi() !== undefined;
 }
 
 function scopeSpan(scope: Scope, name: string, attributes: Record<string, string>) {

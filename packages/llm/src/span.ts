@@ -1,5 +1,5 @@
 import type { Attributes, Context, Link, Span } from '@opentelemetry/api';
-import { SPAN_KIND_CLIENT, SPAN_KIND_INTERNAL, SPAN_STATUS_ERROR, type Runtime, VERSION, otel, tracer, tracingSuppressed } from '@palisade/core';
+import { SPAN_KIND_CLIENT, SPAN_KIND_INTERNAL, SPAN_STATUS_ERROR, type Runtime, VERSION, tracer, tracingSuppressed } from '@palisade/core';
 import type { ActedFinding } from './guards/detect.js';
 import * as sc from './semconv.js';
 import { spansOn } from './settings.js';
@@ -32,7 +32,7 @@ export class CallSpan {
   private ended = false;
 
   constructor(rt: Runtime, name: string, attributes: Attributes) {
-    const api = spansOn(rt) && rt.recorder.telemetryReady() ? otel() : undefined;
+    const api = spansOn(rt) ? rt.recorder.telemetryApi() : undefined;
     this.parent = api?.context.active();
     if (api && !tracingSuppressed(this.parent)) {
       this.span = tracer(VERSION).startSpan(name, { kind: SPAN_KIND_CLIENT, attributes }, this.parent);
@@ -95,6 +95,6 @@ export class CallSpan {
 
 /** Starts a span outside a call span's lifetime (tool-call checks), parented and linked as given. */
 export function startLinkedSpan(rt: Runtime, name: string, parent: Context | undefined, attributes: Attributes, links: Link[]): Span | undefined {
-  if (!spansOn(rt) || !rt.recorder.telemetryReady() || tracingSuppressed(parent)) return undefined;
+  if (!spansOn(rt) || !rt.recorder.telemetryApi() || tracingSuppressed(parent)) return undefined;
   return tracer(VERSION).startSpan(name, { kind: SPAN_KIND_INTERNAL, attributes, links }, parent);
 }

@@ -17,21 +17,7 @@ import fc from 'fast-check';
 import t from 'tap';
 import { init, shutdown } from '@palisade/core';
 import { installNodeSensors } from '../src/index.js';
-import {
-  type Answer,
-  type Outcome,
-  capturingUncaught,
-  coercible,
-  errorKey,
-  fcParams,
-  isStable,
-  same,
-  scriptArb,
-  scripted,
-  throwingProxy,
-  viaCallback,
-  viaSync,
-} from './helpers/hostile.js';
+import { type Answer, type Outcome, type ValueRecipe, buildValue, capturingUncaught, coercible, errorKey, fcParams, isStable, same, scriptArb, scripted, throwingProxy, valueArb, viaCallback, viaSync, withoutPalisade } from './helpers/hostile.js';
 
 installNodeSensors();
 
@@ -72,37 +58,22 @@ const LITERALS: Record<string, () => unknown> = {
   proxyArray: () => new Proxy(['x'], {}),
 };
 
-type ValueRecipe =
-  | { readonly kind: 'target'; readonly name: string }
-  | { readonly kind: 'literal'; readonly name: string }
-  | { readonly kind: 'coercible'; readonly via: 'toString' | 'valueOf' | 'toPrimitive'; readonly answers: readonly Answer[] };
-
-function buildValue(r: ValueRecipe): unknown {
-  if (r.kind === 'target') return TARGETS[r.name];
-  if (r.kind === 'literal') return LITERALS[r.name]!();
-  return coercible(r.answers, TARGETS, r.via);
-}
-
-const valueArb = (names: readonly string[]): fc.Arbitrary<ValueRecipe> =>
-  fc.oneof(
-    { weight: 4, arbitrary: fc.record({ kind: fc.constant('target' as const), name: fc.constantFrom(...names) }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('literal' as const), name: fc.constantFrom(...Object.keys(LITERALS)) }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('coercible' as const), via: fc.constantFrom('toString', 'valueOf', 'toPrimitive'), answers: scriptArb(names) }) },
-  ) as fc.Arbitrary<ValueRecipe>;
+const build = (r: ValueRecipe): unknown => buildValue(r, TARGETS, LITERALS);
+const values = (names: readonly string[]): fc.Arbitrary<ValueRecipe> => valueArb(names, LITERALS, [4, 2, 2]);
 
 type ArgsRecipe = { readonly kind: 'none' } | { readonly kind: 'list'; readonly items: readonly ValueRecipe[]; readonly proxy: boolean } | { readonly kind: 'literal'; readonly name: string };
 
 const argsArb = (names: readonly string[]): fc.Arbitrary<ArgsRecipe> =>
   fc.oneof(
     fc.constant({ kind: 'none' as const }),
-    fc.record({ kind: fc.constant('list' as const), items: fc.array(valueArb(names), { maxLength: 3 }), proxy: fc.boolean() }),
+    fc.record({ kind: fc.constant('list' as const), items: fc.array(values(names), { maxLength: 3 }), proxy: fc.boolean() }),
     fc.record({ kind: fc.constant('literal' as const), name: fc.constantFrom(...Object.keys(LITERALS)) }),
   ) as fc.Arbitrary<ArgsRecipe>;
 
 function buildArgs(r: ArgsRecipe): unknown {
   if (r.kind === 'none') return undefined;
   if (r.kind === 'literal') return LITERALS[r.name]!();
-  const list = r.items.map(buildValue);
+  const list = r.items.map(build);
   return r.proxy ? new Proxy(list, {}) : list;
 }
 
@@ -197,20 +168,9 @@ async function invoke(form: Form, file: unknown, args: unknown, options: unknown
   }
 }
 
-const RUNTIME_KEY = Symbol.for('palisade.runtime');
-async function withoutPalisade<T>(fn: () => Promise<T>): Promise<T> {
-  const g = globalThis as Record<symbol, unknown>;
-  const rt = g[RUNTIME_KEY];
-  g[RUNTIME_KEY] = undefined;
-  try {
-    return await fn();
-  } finally {
-    g[RUNTIME_KEY] = rt;
-  }
-}
 
 function run(form: Form, file: ValueRecipe, args: ArgsRecipe, options: OptionsRecipe): Promise<Outcome> {
-  return capturingUncaught(() => invoke(form, buildValue(file), buildArgs(args), buildOptions(options)));
+  return capturingUncaught(() => invoke(form, build(file), buildArgs(args), buildOptions(options)));
 }
 
 function usePolicy(t: Tap.Test, policy: Record<string, unknown>): void {
@@ -221,7 +181,7 @@ function usePolicy(t: Tap.Test, policy: Record<string, unknown>): void {
 t.test('stable hostile values, spawning unrestricted: the same outcome as Node without Palisade', async (t) => {
   usePolicy(t, {});
   await fc.assert(
-    fc.asyncProperty(fc.constantFrom(...FORMS), valueArb(SAFE_FILES), argsArb(['echo', 'marker', 'true']), optionsArb(SAFE_FILES, ['envPlain']), async (form, file, args, options) => {
+    fc.asyncProperty(fc.constantFrom(...FORMS), values(SAFE_FILES), argsArb(['echo', 'marker', 'true']), optionsArb(SAFE_FILES, ['envPlain']), async (form, file, args, options) => {
       fc.pre(stableValue(file) && stableArgs(args) && stableOptions(options));
       const without = await withoutPalisade(() => run(form, file, args, options));
       const withP = await run(form, file, args, options);
@@ -235,7 +195,7 @@ t.test('stable hostile values, spawning unrestricted: the same outcome as Node w
 t.test('any hostile value, only true and echo allowed: touch never runs, nothing crashes', async (t) => {
   usePolicy(t, { allow: { 'process.spawn': ['true', 'echo'] } });
   await fc.assert(
-    fc.asyncProperty(fc.constantFrom(...FORMS), valueArb([...ALL_FILES, 'shellTouch']), argsArb(['marker', 'touch', 'shellTouch', 'true']), optionsArb(ALL_FILES), async (form, file, args, options) => {
+    fc.asyncProperty(fc.constantFrom(...FORMS), values([...ALL_FILES, 'shellTouch']), argsArb(['marker', 'touch', 'shellTouch', 'true']), optionsArb(ALL_FILES), async (form, file, args, options) => {
       rmSync(MARKER, { force: true });
       const outcome = await run(form, file, args, options);
       const ran = existsSync(MARKER);

@@ -19,7 +19,7 @@ import fc from 'fast-check';
 import t from 'tap';
 import { init, shutdown } from '@palisade/core';
 import { installNodeSensors, setCodeInspector } from '../src/index.js';
-import { type Answer, type Outcome, coercible, errorKey, fcParams, isStable, same, scriptArb, scripted, throwingProxy, viaSync } from './helpers/hostile.js';
+import { type Answer, type Outcome, coercible, errorKey, fcParams, isStable, same, scriptArb, scripted, throwingProxy, unguarded, viaSync } from './helpers/hostile.js';
 
 installNodeSensors();
 
@@ -112,17 +112,6 @@ function invoke(api: Api, a: unknown, b: unknown, options: unknown): Outcome {
   }, describe);
 }
 
-const RUNTIME_KEY = Symbol.for('palisade.runtime');
-function withoutPalisade<T>(fn: () => T): T {
-  const holder = globalThis as Record<symbol, unknown>;
-  const rt = holder[RUNTIME_KEY];
-  holder[RUNTIME_KEY] = undefined;
-  try {
-    return fn();
-  } finally {
-    holder[RUNTIME_KEY] = rt;
-  }
-}
 
 function usePolicy(t: Tap.Test, policy: Record<string, unknown>): void {
   init({ policy: { version: 1, mode: 'enforce', ...policy }, source: 'test' });
@@ -148,7 +137,7 @@ t.test('stable hostile values, code generation allowed: the same outcome as Node
   fc.assert(
     fc.property(fc.constantFrom(...APIS.filter((a) => a !== 'process.binding')), valueArb(SAFE), valueArb(SAFE), optionsArb, (api, a, b, o) => {
       fc.pre(stable(a) && stable(b) && stableOptions(o));
-      const without = withoutPalisade(() => invoke(api, build(a), build(b), buildOptions(o)));
+      const without = unguarded(() => invoke(api, build(a), build(b), buildOptions(o)));
       const withP = invoke(api, build(a), build(b), buildOptions(o));
       return same(t, withP, without, `${api} ${JSON.stringify([a, b, o])}`);
     }),
@@ -251,7 +240,7 @@ t.test('Object.prototype polluted with code options: same outcomes, still denied
       };
       shutdown();
       init({ policy: { version: 1, mode: 'enforce' }, source: 'test' });
-      const without = withoutPalisade(() => during(() => invoke(api, TARGETS.harmless, TARGETS.params, { })));
+      const without = unguarded(() => during(() => invoke(api, TARGETS.harmless, TARGETS.params, { })));
       const withP = during(() => invoke(api, TARGETS.harmless, TARGETS.params, {}));
       shutdown();
       init({ policy: { version: 1, mode: 'enforce', allow: { 'code.eval': false } }, source: 'test' });

@@ -22,24 +22,7 @@ import fc from 'fast-check';
 import t from 'tap';
 import { type Runtime, init, shutdown } from '@palisade/core';
 import { installNodeSensors } from '../src/index.js';
-import {
-  type Answer,
-  capturingUncaught,
-  errorKey,
-  same,
-  HostileError,
-  type Outcome,
-  coercible,
-  fcParams,
-  isStable,
-  scriptArb,
-  scripted,
-  throwingProxy,
-  viaCallback,
-  viaEvents,
-  viaPromise,
-  viaSync,
-} from './helpers/hostile.js';
+import { type Answer, type Outcome, capturingUncaught, coercible, errorKey, fcParams, HostileError, isStable, same, scriptArb, scripted, throwingProxy, unguarded, viaCallback, viaEvents, viaPromise, viaSync, withoutPalisade } from './helpers/hostile.js';
 
 installNodeSensors();
 
@@ -48,18 +31,6 @@ const root = realpathSync(mkdtempSync(join(tmpdir(), 'palisade-hostile-fs-')));
 const S = join(root, 's');
 t.teardown(() => rmSync(root, { recursive: true, force: true }));
 
-const RUNTIME_KEY = Symbol.for('palisade.runtime');
-/** Runs `fn` with no policy active (the sensors then call straight through): the test's own file system work. */
-function unguarded<T>(fn: () => T): T {
-  const g = globalThis as Record<symbol, unknown>;
-  const rt = g[RUNTIME_KEY];
-  g[RUNTIME_KEY] = undefined;
-  try {
-    return fn();
-  } finally {
-    g[RUNTIME_KEY] = rt;
-  }
-}
 
 /** The sandbox, recreated before every call: allowed/ (a.txt, sub/) and secret/ (secret-file.txt, dir/). */
 function reset(): void {
@@ -315,16 +286,6 @@ async function runCall(call: FsCall, form: FsCall['forms'][number], build: () =>
   }
 }
 
-async function withoutPalisade<T>(fn: () => Promise<T>): Promise<T> {
-  const g = globalThis as Record<symbol, unknown>;
-  const rt = g[RUNTIME_KEY];
-  g[RUNTIME_KEY] = undefined;
-  try {
-    return await fn();
-  } finally {
-    g[RUNTIME_KEY] = rt;
-  }
-}
 
 function usePolicy(): Runtime {
   const rt = init({

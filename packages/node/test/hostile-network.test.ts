@@ -20,21 +20,7 @@ import fc from 'fast-check';
 import t from 'tap';
 import { init, shutdown } from '@palisade/core';
 import { installNodeSensors } from '../src/index.js';
-import {
-  type Answer,
-  type Outcome,
-  capturingUncaught,
-  coercible,
-  errorKey,
-  fcParams,
-  isStable,
-  same,
-  scriptArb,
-  scripted,
-  throwingProxy,
-  viaCallback,
-  viaPromise,
-} from './helpers/hostile.js';
+import { type Answer, type Outcome, type ValueRecipe, buildValue, capturingUncaught, coercible, errorKey, fcParams, isStable, same, scriptArb, scripted, throwingProxy, valueArb, viaCallback, viaPromise, withoutPalisade } from './helpers/hostile.js';
 
 installNodeSensors();
 
@@ -112,23 +98,8 @@ const LITERALS: Record<string, () => unknown> = {
   throwingProxy: () => throwingProxy(),
 };
 
-type ValueRecipe =
-  | { readonly kind: 'target'; readonly name: string }
-  | { readonly kind: 'literal'; readonly name: string }
-  | { readonly kind: 'coercible'; readonly via: 'toString' | 'valueOf' | 'toPrimitive'; readonly answers: readonly Answer[] };
-
-function buildValue(r: ValueRecipe): unknown {
-  if (r.kind === 'target') return TARGETS[r.name];
-  if (r.kind === 'literal') return LITERALS[r.name]!();
-  return coercible(r.answers, TARGETS, r.via);
-}
-
-const valueArb = (names: readonly string[]): fc.Arbitrary<ValueRecipe> =>
-  fc.oneof(
-    { weight: 5, arbitrary: fc.record({ kind: fc.constant('target' as const), name: fc.constantFrom(...names) }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('literal' as const), name: fc.constantFrom(...Object.keys(LITERALS)) }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('coercible' as const), via: fc.constantFrom('toString', 'valueOf', 'toPrimitive'), answers: scriptArb(names) }) },
-  ) as fc.Arbitrary<ValueRecipe>;
+const build = (r: ValueRecipe): unknown => buildValue(r, TARGETS, LITERALS);
+const values = (names: readonly string[]): fc.Arbitrary<ValueRecipe> => valueArb(names, LITERALS, [5, 2, 1]);
 
 /** Connection options whose host and port are scripted getters (own, inherited, or behind a Proxy). */
 interface OptionsRecipe {
@@ -220,17 +191,6 @@ function invoke(api: Api, host: unknown, port: unknown, options: unknown, url: u
   }
 }
 
-const RUNTIME_KEY = Symbol.for('palisade.runtime');
-async function withoutPalisade<T>(fn: () => Promise<T>): Promise<T> {
-  const g = globalThis as Record<symbol, unknown>;
-  const rt = g[RUNTIME_KEY];
-  g[RUNTIME_KEY] = undefined;
-  try {
-    return await fn();
-  } finally {
-    g[RUNTIME_KEY] = rt;
-  }
-}
 
 function usePolicy(t: Tap.Test, policy: Record<string, unknown>): void {
   init({ policy: { version: 1, mode: 'enforce', ...policy }, source: 'test' });
@@ -247,12 +207,12 @@ interface Recipe {
 
 function run(r: Recipe): Promise<Outcome> {
   return capturingUncaught(() =>
-    invoke(r.api, buildValue(r.host), buildValue(r.port), scripted({ host: r.options.host, port: r.options.port }, TARGETS, r.options.shape), buildValue(r.url)),
+    invoke(r.api, build(r.host), build(r.port), scripted({ host: r.options.host, port: r.options.port }, TARGETS, r.options.shape), build(r.url)),
   );
 }
 
 const recipeArb = (hosts: readonly string[], ports: readonly string[], urls: readonly string[]): fc.Arbitrary<Recipe> =>
-  fc.record({ api: fc.constantFrom(...APIS), host: valueArb(hosts), port: valueArb(ports), options: optionsArb(hosts, ports), url: valueArb(urls) });
+  fc.record({ api: fc.constantFrom(...APIS), host: values(hosts), port: values(ports), options: optionsArb(hosts, ports), url: values(urls) });
 
 t.test('stable hostile values, network unrestricted: the same outcome as Node without Palisade', async (t) => {
   usePolicy(t, {});

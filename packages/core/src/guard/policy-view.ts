@@ -89,13 +89,16 @@ export class PolicyView {
     // Own properties only: `Object.prototype.env = […]` must not change what is checked.
     const env = own(given, 'env') as readonly string[] | undefined;
     const target: CommandTarget = { executable: own(given, 'executable') as string, args: (own(given, 'args') as readonly string[] | undefined) ?? [], env };
-    // Without environment names and NUL bytes, commands are cached in a trie; any other in the keyed cache.
-    const trie = (env === undefined || env.length === 0) && plainCommand(target);
-    let key: string | undefined;
-    if (trie) {
+    // Without environment names, commands are cached in a trie; any other in the keyed cache. The trie
+    // only ever holds NUL-free, bounded commands (see below), so a lookup needs no such check first.
+    const noEnv = env === undefined || env.length === 0;
+    if (noEnv) {
       const hit = commandNode(r.byCommand, target, false)?.verdict;
       if (hit) return hit;
-    } else {
+    }
+    const trie = noEnv && plainCommand(target);
+    let key: string | undefined;
+    if (!trie) {
       key = commandKey(target);
       const cached = r.cache.get(key);
       if (cached) return cached;
@@ -129,12 +132,14 @@ export class PolicyView {
     const address = own(given, 'address') as string | undefined;
     const host = own(given, 'host') as string;
     const port = (own(given, 'port') as number | null | undefined) ?? null;
-    // Host and port only (the common case, and every check before DNS): cached by host, then port.
-    const byHost = socketPath === undefined && address === undefined && typeof host === 'string' && host.length <= CACHE_KEY_LIMIT && !host.includes('\0');
-    if (byHost) {
+    // Host and port only (the common case, and every check before DNS): cached by host, then port. Only
+    // NUL-free, bounded hosts are ever stored there, so a lookup needs no such check first.
+    const hostOnly = socketPath === undefined && address === undefined && typeof host === 'string';
+    if (hostOnly) {
       const hit = r.byHost.get(host)?.get(port);
       if (hit) return hit;
     }
+    const byHost = hostOnly && host.length <= CACHE_KEY_LIMIT && !host.includes('\0');
     const target: EndpointTarget =
       socketPath !== undefined
         ? { host: '', port: null, address: undefined, socketPath }

@@ -1,12 +1,12 @@
 import { createRequire } from 'node:module';
 
-type Api = typeof import('@opentelemetry/api');
+export type OtelApi = typeof import('@opentelemetry/api');
 
 const require = createRequire(import.meta.url);
 // Where the API keeps its global registrations (tracer provider, context manager); stable across 1.x.
 const GLOBAL_KEY = Symbol.for('opentelemetry.js.api.1');
 
-let api: Api | undefined;
+let api: OtelApi | undefined;
 let loading = false;
 let wanted = false;
 let failure: unknown;
@@ -21,13 +21,13 @@ let failureReported = false;
  * module loader, which app code can disturb (a patched `path.resolve`); a
  * failure disables spans and is reported once, and never changes a verdict.
  */
-export function otel(): Api | undefined {
+export function otel(): OtelApi | undefined {
   if (api) return api;
   if (loading || failure !== undefined) return undefined;
   if (!wanted && (globalThis as Record<symbol, unknown>)[GLOBAL_KEY] === undefined) return undefined;
   loading = true;
   try {
-    api = require('@opentelemetry/api') as Api;
+    api = require('@opentelemetry/api') as OtelApi;
   } catch (err) {
     failure = err ?? new Error('@opentelemetry/api failed to load');
   } finally {

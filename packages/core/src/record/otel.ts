@@ -1,7 +1,5 @@
 import type { Attributes, AttributeValue, Context, Span, Tracer, TracerProvider } from '@opentelemetry/api';
-import { SPAN_KIND_INTERNAL, SPAN_STATUS_ERROR, otel, wantOtel } from './otel-api.js';
-
-type Api = typeof import('@opentelemetry/api');
+import { type OtelApi as Api, SPAN_KIND_INTERNAL, SPAN_STATUS_ERROR, otel, wantOtel } from './otel-api.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DecisionRecord } from './decision-record.js';
 import { formatStack } from './stack.js';

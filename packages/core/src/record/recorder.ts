@@ -4,7 +4,7 @@ import type { Verdict } from '../guard/verdict.js';
 import { AuditLog } from './audit-log.js';
 import type { DecisionRecord, DetectionRecord, ScopeSnapshot } from './decision-record.js';
 import { emitDecision, tracingSuppressed } from './otel.js';
-import { otel, takeOtelFailure } from './otel-api.js';
+import { type OtelApi, otel, takeOtelFailure } from './otel-api.js';
 import { captureAppFrames } from './stack.js';
 
 export type DecisionListener = (record: DecisionRecord) => void;
@@ -156,7 +156,7 @@ export class Recorder {
     if (learned) this.stats.learned++;
     this.notify(rec);
     this.writeAudit(rec, verdict.action === 'deny');
-    if (this.settings.spans !== 'off') this.emitSpan(rec, scope);
+    if (this.settings.spans !== 'off' && this.spanCanGo()) this.emitSpan(rec, scope);
     return rec;
   }
 
@@ -182,7 +182,7 @@ export class Recorder {
 
   /** An allowed operation spanned under `telemetry.spans: all`: no stack, no audit. */
   recordAllowedSpan(verdict: Verdict, scope: Scope | undefined, api?: string, detail?: Readonly<Record<string, unknown>>): void {
-    if (!this.telemetryReady() || tracingSuppressed()) return;
+    if (!this.spanCanGo()) return;
     this.emitSpan(decisionRecord(verdict, scope, api, detail, undefined, false), scope);
   }
 
@@ -264,21 +264,27 @@ export class Recorder {
   }
 
   /**
-   * True when spans can be made now: the OpenTelemetry API is loaded (see otel()).
+   * The OpenTelemetry API when spans can be made now (see otel()), else undefined.
    * A failure to load it is counted and reported here, once.
    */
-  telemetryReady(): boolean {
-    if (otel()) return true;
+  telemetryApi(): OtelApi | undefined {
+    const api = otel();
+    if (api) return api;
     const failure = takeOtelFailure();
     if (failure !== undefined) {
       this.stats.telemetryErrors++;
       this.internalError('telemetry', failure);
     }
-    return false;
+    return undefined;
+  }
+
+  /** A decision span can be made here: the API is loaded and this is not an exporter's own I/O. */
+  private spanCanGo(): boolean {
+    const api = this.telemetryApi();
+    return api !== undefined && !tracingSuppressed(api.context.active());
   }
 
   private emitSpan(rec: DecisionRecord, scope: Scope | undefined): void {
-    if (!this.telemetryReady() || tracingSuppressed()) return;
     try {
       emitDecision(rec, this.settings, this.version, scope?.nearestSpan);
     } catch (err) {

@@ -49,24 +49,32 @@ function toPath(file: string): string {
 const MAX_FRAMES = 48;
 
 /**
+ * V8's structured call sites of the current stack above `above` (at most
+ * `limit`). The app's own `Error.prepareStackTrace` and `stackTraceLimit`
+ * are put back untouched.
+ */
+export function callSites(limit: number, above: Function): NodeJS.CallSite[] {
+  const prevPrepare = Error.prepareStackTrace;
+  const prevLimit = Error.stackTraceLimit;
+  try {
+    Error.prepareStackTrace = (_err, sites) => sites;
+    Error.stackTraceLimit = limit;
+    const holder: { stack?: unknown } = {};
+    Error.captureStackTrace(holder, above);
+    return Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : [];
+  } finally {
+    Error.prepareStackTrace = prevPrepare;
+    Error.stackTraceLimit = prevLimit;
+  }
+}
+
+/**
  * Application frames of the current stack, innermost first: Node internals
  * and Palisade's own frames dropped. Uses V8's structured call sites; the
  * app's own `Error.prepareStackTrace` (source maps, say) is put back untouched.
  */
 export function captureAppFrames(limit = 32): StackFrame[] {
-  const prevPrepare = Error.prepareStackTrace;
-  const prevLimit = Error.stackTraceLimit;
-  let sites: NodeJS.CallSite[] = [];
-  try {
-    Error.prepareStackTrace = (_err, callSites) => callSites;
-    Error.stackTraceLimit = MAX_FRAMES;
-    const holder: { stack?: unknown } = {};
-    Error.captureStackTrace(holder, captureAppFrames);
-    sites = Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : [];
-  } finally {
-    Error.prepareStackTrace = prevPrepare;
-    Error.stackTraceLimit = prevLimit;
-  }
+  const sites = callSites(MAX_FRAMES, captureAppFrames);
   const frames: StackFrame[] = [];
   for (const site of sites) {
     const raw = site.getFileName() ?? site.getScriptNameOrSourceURL?.() ?? '';

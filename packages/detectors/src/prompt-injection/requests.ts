@@ -529,26 +529,27 @@ interface SentenceFacts {
   readonly wideExtract: boolean;
 }
 
+function sentenceFacts(s: Sentence, toks: readonly string[]): SentenceFacts {
+  const wide = hasWideScript(s.text) || toks.some((t) => t.charCodeAt(0) > 0x7f);
+  return { s, toks, wideManaged: wide && anyWide(s.text, MANAGE_WIDE), wideExtract: wide && anyWide(s.text, EXTRACT_WIDE) };
+}
+
 function secretInSentence(s: Sentence, toks: readonly string[], item: SecretItem): { requested: boolean; referenced: boolean } {
   let referenced = false;
   // Most sentences name no item: what the checks below need is worked out on the first head found.
   let firstPerson: boolean | undefined;
   let facts: SentenceFacts | undefined;
-  const factsOf = (): SentenceFacts => {
-    const wide = hasWideScript(s.text) || toks.some((t) => t.charCodeAt(0) > 0x7f);
-    return { s, toks, wideManaged: wide && anyWide(s.text, MANAGE_WIDE), wideExtract: wide && anyWide(s.text, EXTRACT_WIDE) };
-  };
   for (let i = 0; i < toks.length; i++) {
     const h = headAt(toks, i, item.compounds);
     if (!h || !item.heads.has(h.family)) continue;
     firstPerson ??= toks.some((t) => FIRST_PERSON.has(t));
     if (!isTheItem(toks, i, h, item, firstPerson)) continue;
     referenced = true;
-    facts ??= factsOf();
+    facts ??= sentenceFacts(s, toks);
     if (asked(facts, i, h.len)) return { requested: true, referenced };
   }
   if (hasWideScript(s.text)) {
-    facts ??= factsOf();
+    facts ??= sentenceFacts(s, toks);
     for (const [w, f] of WIDE_HEADS) {
       if (!item.heads.has(f)) continue;
       const at = s.text.indexOf(w);

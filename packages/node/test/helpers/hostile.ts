@@ -222,3 +222,51 @@ export function fcParams(numRuns: number): fc.Parameters<unknown> {
   const seed = process.env.PALISADE_FC_SEED ? Number(process.env.PALISADE_FC_SEED) : undefined;
   return { numRuns: runs, endOnFailure: true, ...(seed !== undefined ? { seed } : {}) };
 }
+
+/** An argument built by a property: a named target, a named hostile literal, or an object whose coercion is scripted. */
+export type ValueRecipe =
+  | { readonly kind: 'target'; readonly name: string }
+  | { readonly kind: 'literal'; readonly name: string }
+  | { readonly kind: 'coercible'; readonly via: 'toString' | 'valueOf' | 'toPrimitive'; readonly answers: readonly Answer[] };
+
+export type Literals = Readonly<Record<string, () => unknown>>;
+
+export function buildValue(r: ValueRecipe, targets: Targets, literals: Literals): unknown {
+  if (r.kind === 'target') return targets[r.name];
+  if (r.kind === 'literal') return literals[r.name]!();
+  return coercible(r.answers, targets, r.via);
+}
+
+/** Value recipes over `names` and the hostile `literals`, weighted target : literal : coercible. */
+export const valueArb = (names: readonly string[], literals: Literals, weights: readonly [number, number, number]): fc.Arbitrary<ValueRecipe> =>
+  fc.oneof(
+    { weight: weights[0], arbitrary: fc.record({ kind: fc.constant('target' as const), name: fc.constantFrom(...names) }) },
+    { weight: weights[1], arbitrary: fc.record({ kind: fc.constant('literal' as const), name: fc.constantFrom(...Object.keys(literals)) }) },
+    { weight: weights[2], arbitrary: fc.record({ kind: fc.constant('coercible' as const), via: fc.constantFrom('toString', 'valueOf', 'toPrimitive'), answers: scriptArb(names) }) },
+  ) as fc.Arbitrary<ValueRecipe>;
+
+const RUNTIME_KEY = Symbol.for('palisade.runtime');
+
+/** Runs `fn` with no policy active (the sensors then call straight through): the test's own work, and the baseline "without Palisade". */
+export function unguarded<T>(fn: () => T): T {
+  const g = globalThis as Record<symbol, unknown>;
+  const rt = g[RUNTIME_KEY];
+  g[RUNTIME_KEY] = undefined;
+  try {
+    return fn();
+  } finally {
+    g[RUNTIME_KEY] = rt;
+  }
+}
+
+/** `unguarded` for an asynchronous `fn`: no policy until it settles. */
+export async function withoutPalisade<T>(fn: () => Promise<T>): Promise<T> {
+  const g = globalThis as Record<symbol, unknown>;
+  const rt = g[RUNTIME_KEY];
+  g[RUNTIME_KEY] = undefined;
+  try {
+    return await fn();
+  } finally {
+    g[RUNTIME_KEY] = rt;
+  }
+}

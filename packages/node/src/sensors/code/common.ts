@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { activeRuntime, deniedError, internalDirs } from '@palisade/core';
+import { activeRuntime, callSites, deniedError, internalDirs } from '@palisade/core';
 import { callThrough, insideSensor } from '../../reentry.js';
 
 export type CodeCapability = 'code.eval' | 'code.worker' | 'code.native';
@@ -105,19 +105,7 @@ export function warnOnce(code: string, message: string): void {
  * internals that evaluate other text stay checked.
  */
 function calledFromNodeInternals(): boolean {
-  const prevPrepare = Error.prepareStackTrace;
-  const prevLimit = Error.stackTraceLimit;
-  let sites: NodeJS.CallSite[] = [];
-  try {
-    Error.prepareStackTrace = (_e, st) => st;
-    Error.stackTraceLimit = 12;
-    const holder: { stack?: unknown } = {};
-    Error.captureStackTrace(holder, calledFromNodeInternals);
-    if (Array.isArray(holder.stack)) sites = holder.stack as NodeJS.CallSite[];
-  } finally {
-    Error.prepareStackTrace = prevPrepare;
-    Error.stackTraceLimit = prevLimit;
-  }
+  const sites = callSites(12, calledFromNodeInternals);
   const own = internalDirs();
   for (const site of sites) {
     const file = site.getFileName() ?? '';

@@ -20,18 +20,20 @@ function coerces(op: FsOperation, api: string): boolean {
   return op.name === 'realpath' && (api === 'fs.realpathSync' || api === 'fs.realpath');
 }
 
+/** Replaces the options argument whose `flag` decides the call by the snapshot that is checked (see pinFlag). */
+function pin(spec: FsOperation['paths'][number], args: { [i: number]: unknown; length: number }): void {
+  if (spec.pin !== undefined && spec.pin < args.length) args[spec.pin] = pinFlag(args[spec.pin]);
+}
+
 export function guardPaths(rt: Runtime, op: FsOperation, args: { [i: number]: unknown; length: number }, api: string, wrapper: Function | undefined): Verdict | undefined {
   for (const spec of op.paths) {
     // The flag is pinned only once the path is one Node accepts: Node validates the path before it
     // reads `flag`, so for a path it rejects, its own error comes first and the options stay untouched.
-    const pin = (): void => {
-      if (spec.pin !== undefined && spec.pin < args.length) args[spec.pin] = pinFlag(args[spec.pin]);
-    };
     const raw = args[spec.index];
     let target: string;
     if (typeof raw === 'string') {
       if (raw.length === 0 || raw.includes('\0')) continue;
-      pin();
+      pin(spec, args);
       try {
         target = stringTarget(raw, spec.follow);
       } catch (err) {
@@ -42,12 +44,12 @@ export function guardPaths(rt: Runtime, op: FsOperation, args: { [i: number]: un
     } else {
       const arg = pathArg(raw, coerces(op, api), spec.pin !== undefined && !api.startsWith('fs.promises.'));
       if (!arg) {
-        pin();
+        pin(spec, args);
         continue; // a FileHandle: Node uses its descriptor, checked when it was opened
       }
       args[spec.index] = arg.pass;
       if (arg.absolute === undefined) continue; // Node rejects it
-      pin();
+      pin(spec, args);
       try {
         target = argTarget(arg as typeof arg & { absolute: string }, spec.follow);
       } catch (err) {

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { currentDir } from '../../normalize/path.js';
-import { type Verdict, internalDirs, moduleReadMayPass } from '@palisade/core';
+import { type Verdict, callSites, internalDirs, moduleReadMayPass } from '@palisade/core';
 
 /**
  * Node's module loaders read sources through public fs functions: the
@@ -34,19 +34,7 @@ export function defaultAppRoots(): string[] {
  * holds the original readFileSync reaches the public openSync from inside it).
  */
 function calledByModuleLoader(wrapper: Function): boolean {
-  const prevPrepare = Error.prepareStackTrace;
-  const prevLimit = Error.stackTraceLimit;
-  let sites: NodeJS.CallSite[] = [];
-  try {
-    Error.prepareStackTrace = (_e, s) => s;
-    Error.stackTraceLimit = 4;
-    const holder: { stack?: unknown } = {};
-    Error.captureStackTrace(holder, wrapper);
-    if (Array.isArray(holder.stack)) sites = holder.stack as NodeJS.CallSite[];
-  } finally {
-    Error.prepareStackTrace = prevPrepare;
-    Error.stackTraceLimit = prevLimit;
-  }
+  const sites = callSites(4, wrapper);
   for (const site of sites) {
     const file = site.getFileName() ?? '';
     if (file === 'node:fs' || file.startsWith('node:internal/fs/')) continue;
