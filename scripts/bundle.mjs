@@ -39,6 +39,19 @@ const bundles = [
   },
 ];
 
+// Core loads its CommonJS dependencies with require() (cheaper than Node's ESM-to-CommonJS path). A
+// self-contained bundle must carry them instead: esbuild inlines them when they are imported.
+const inlineCjsDeps = {
+  name: 'inline-cjs-deps',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]core[\\/]dist[\\/]cjs-deps\.js$/ }, (args) => ({
+      contents: "import ipaddr from 'ipaddr.js'; import picomatch from 'picomatch'; export { ipaddr, picomatch };",
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', legalComments: 'inline' };
 
 for (const name of ['core', 'node', 'llm']) {
@@ -59,6 +72,7 @@ for (const b of bundles) {
     format: 'esm',
     target: 'node20',
     banner: { js: [...b.notice, requireShim].join('\n') },
+    plugins: [inlineCjsDeps],
     logLevel: 'warning',
     legalComments: 'inline',
   });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { basename, dirname, isAbsolute } from 'node:path';
-import picomatch from 'picomatch';
+import { picomatch } from '../cjs-deps.js';
 import { nameGlobToRegExp } from './name-pattern.js';
 import { type PlaceholderValues, expandPlaceholders } from './placeholders.js';
 import { escapeGlob, scanGlob } from './path-pattern.js';

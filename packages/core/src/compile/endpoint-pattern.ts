@@ -1,4 +1,4 @@
-import ipaddr from 'ipaddr.js';
+import { ipaddr } from '../cjs-deps.js';
 import { NAMED_SET_NAMES, namedSet } from './ip-sets.js';
 import { type ParsedIP, addressIP, normalizeHost, parseIP } from './host.js';
 import { type PathPattern, PathRuleSet, parsePathPattern } from './path-pattern.js';

@@ -1,4 +1,4 @@
-import ipaddr from 'ipaddr.js';
+import { type IpAddr, ipaddr } from '../cjs-deps.js';
 
 /**
  * Parses the IPv4 forms that inet_aton (and so getaddrinfo and the WHATWG URL
@@ -54,7 +54,7 @@ export function normalizeHost(raw: string): string {
   return host;
 }
 
-export type ParsedIP = ipaddr.IPv4 | ipaddr.IPv6;
+export type ParsedIP = IpAddr.IPv4 | IpAddr.IPv6;
 
 /** The address if `host` (already normalized) is an IP literal. */
 const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;

@@ -1,11 +1,11 @@
-import ipaddr from 'ipaddr.js';
+import { type IpAddr, ipaddr } from '../cjs-deps.js';
 
 /**
  * Named address sets usable in `net.*` rules as `@name`. Each lists CIDRs and,
  * where a provider publishes one, host names that lead to the same service.
  */
 export interface NamedSet {
-  readonly cidrs: ReadonlyArray<[ipaddr.IPv4 | ipaddr.IPv6, number]>;
+  readonly cidrs: ReadonlyArray<[IpAddr.IPv4 | IpAddr.IPv6, number]>;
   readonly names: readonly string[];
 }
 

@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { picomatch } from '../cjs-deps.js';
 import { isAbsolute, posix } from 'node:path';
 import { type PlaceholderValues, expandPlaceholders } from './placeholders.js';
 import { type ParseResult, type RuleRef, earlier, fail, ok } from './rule.js';
