@@ -60,12 +60,19 @@ export type EnvRecord = Record<string, string>;
 export function snapshotEnv(source: unknown): EnvRecord {
   const env = Object.create(null) as EnvRecord;
   const from = (source || process.env) as Record<string, unknown>;
-  // Node's own loop: `for…in`, so enumerable inherited keys (a polluted Object.prototype) count.
-  for (const key in from) {
-    const value = from[key];
-    if (value !== undefined) env[key] = `${value as string}`;
+  // Own keys first (Object.keys reads process.env's keys in one call, where `for…in` asks for each),
+  // then what Node's own `for…in` also takes: enumerable inherited keys (a polluted Object.prototype).
+  for (const key of Object.keys(from)) copyValue(env, from, key);
+  const proto = Object.getPrototypeOf(from) as object | null;
+  if (proto !== null) {
+    for (const key in proto) if (!Object.prototype.hasOwnProperty.call(from, key)) copyValue(env, from, key);
   }
   return env;
+}
+
+function copyValue(env: EnvRecord, from: Record<string, unknown>, key: string): void {
+  const value = from[key];
+  if (value !== undefined) env[key] = `${value as string}`;
 }
 
 /**
