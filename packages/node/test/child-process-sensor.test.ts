@@ -189,6 +189,34 @@ t.test('Object.prototype pollution is judged by what Node does', async (t) => {
   t.equal(String(cp.spawnSync('echo', ['still']).stdout), 'still\n', 'an inherited env option is not read');
 });
 
+t.test("execFileSync reads an inherited stdio as Node does: once, before spawning", async (t) => {
+  // Found by the hostile-argument property: options whose prototype has a `stdio` getter that throws.
+  usePolicy(t, POLICY);
+  const boom = Object.assign(new Error('stdio getter'), { code: 'EHOSTILE' });
+  let reads = 0;
+  const throwing = Object.create({
+    get stdio() {
+      reads++;
+      throw boom;
+    },
+  }) as object;
+  t.throws(() => cp.execFileSync('touch', [marker('stdio-throws')], throwing), boom, 'the getter error, as from Node');
+  t.equal(reads, 1, 'read once');
+  t.notOk(existsSync(marker('stdio-throws')), 'nothing ran');
+  // An inherited value counts for Node's "echo the child's stderr" decision (here: do not), not for the child's own stdio.
+  const echoed: string[] = [];
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: unknown) => echoed.push(String(chunk)) > 0) as typeof process.stderr.write;
+  let out: string;
+  try {
+    out = String(cp.execFileSync('sh', ['-c', 'echo out; echo err >&2'], Object.create({ stdio: 'pipe' }) as object));
+  } finally {
+    process.stderr.write = write;
+  }
+  t.equal(out, 'out\n');
+  t.same(echoed, [], "the child's stderr is not echoed, as without Palisade");
+});
+
 t.test('options are read once: a getter cannot change them after the check', async (t) => {
   usePolicy(t, POLICY);
   let reads = 0;

@@ -218,17 +218,33 @@ function execSyncWrapper(original: AnyFn): AnyFn {
   };
 }
 
+/**
+ * Node's execFileSync reads `stdio` on the options as given, inherited
+ * properties included, to decide whether to echo the child's stderr, before
+ * it spawns (the spawn itself takes own properties only). Read it once, in
+ * that order (a getter that throws stops the call, as in Node), and hand Node
+ * the value read the same way: on the prototype of the options it gets.
+ */
+function inheritedStdio(given: unknown): { readonly value: unknown } | undefined {
+  if (given === null || (typeof given !== 'object' && typeof given !== 'function')) return undefined;
+  if (Object.prototype.hasOwnProperty.call(given, 'stdio')) return undefined;
+  const value = (given as { stdio?: unknown }).stdio;
+  return value === undefined ? undefined : { value };
+}
+
 function execFileSyncWrapper(original: AnyFn): AnyFn {
   return function execFileSync(this: unknown, file: unknown, args?: unknown, options?: unknown): unknown {
     const rt = activeRuntime();
     if (!rt) return apply(original, this, arguments);
     const call = execFileCall(file, args, options, undefined);
     if (isRejected(call)) return apply(original, this, call.rejected ?? arguments);
+    const stdio = inheritedStdio(isArray(args) || args == null || typeof args !== 'object' ? options : args);
     const { exe, argv } = commandOf(call);
     const plan = planSpawn(rt, 'child_process.execFileSync', exe, call.argv0, argv, call.cwd, call.options.env);
     if (plan.denied) return throwDeniedSync(deniedError(plan.denied));
     // With a shell, argv0 would change the error message Node builds: pin only without one.
     const f = finalCall(call, plan, call.shell === undefined, true);
+    if (stdio) Object.setPrototypeOf(f.options, { __proto__: null, stdio: stdio.value });
     return forgetAfter(() => apply(original, this, [f.file, call.argsForNode ?? call.args.slice(), f.options]));
   };
 }
