@@ -3,7 +3,7 @@ import { markInternalDir } from '@palisade/core';
 markInternalDir(new URL('.', import.meta.url));
 
 export { installLlmSensors } from './instrumentation.js';
-export { registerLlmLoader, LLM_MODULES } from './loader.js';
+export { registerLlmLoader, startDeferredLlmLoader, LLM_MODULES, type LoaderState } from './loader.js';
 export { PalisadeBlockedError, PalisadeToolCallError } from './errors.js';
 export { HoldBack, DEFAULT_MAX_HOLD, type HoldBackOptions, type HoldBackHooks } from './stream/hold-back.js';
 export type { ActedFinding, FindingAction } from './guards/detect.js';

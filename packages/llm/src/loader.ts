@@ -1,6 +1,8 @@
-import { createRequire, register as registerAsync } from 'node:module';
+import Module, { createRequire, register as registerAsync } from 'node:module';
 import { dirname, join } from 'node:path';
-import { bundledOr } from '@palisade/core';
+import { isMainThread } from 'node:worker_threads';
+import { activeRuntime, bundledOr, wrap } from '@palisade/core';
+import { entryIsCommonJS, mayImportESM } from './esm-reach.js';
 
 const require = createRequire(import.meta.url);
 
@@ -26,10 +28,13 @@ function syncHooksWork(): boolean {
  * and @anthropic-ai/sdk can be hooked. Must run before the app's imports:
  * `palisade/register` calls it. Other modules are left to Node's own loader.
  * Synchronous in-thread hooks where Node supports them, else the off-thread
- * `module.register` loader. Returns how it registered.
+ * `module.register` loader; for a CommonJS entry point, that one is deferred
+ * until the app's code shows it may load an ES module (see esm-reach.ts).
+ * `ownPreloads`: the values of `--import` that name this preload, so that
+ * another `--import` is noticed. Returns how it registered.
  */
-export function registerLlmLoader(): 'sync' | 'async' | 'already' | 'no-sdk' {
-  const g = globalThis as { [KEY]?: 'sync' | 'async' };
+export function registerLlmLoader(options: { readonly ownPreloads?: readonly string[] } = {}): LoaderState | 'already' | 'no-sdk' {
+  const g = globalThis as { [KEY]?: LoaderState };
   if (g[KEY]) return 'already';
   const include = [...LLM_MODULES, ...ENTRY_URLS];
   if (syncHooksWork()) {
@@ -39,12 +44,53 @@ export function registerLlmLoader(): 'sync' | 'async' | 'already' | 'no-sdk' {
     g[KEY] = 'sync';
   } else {
     // The off-thread loader costs every later import a round trip to another thread (and its start-up,
-    // a few hundred milliseconds): only when the app can actually import an SDK.
+    // tens of milliseconds): only when the app can actually import an SDK, and for a CommonJS app only
+    // once its code shows it may load an ES module.
     if (!sdkInstalled()) return 'no-sdk';
-    registerAsync(bundledOr(new URL('./iitm-hook.js', import.meta.url)), { data: { include } });
-    g[KEY] = 'async';
+    const start = () => {
+      g[KEY] = 'async';
+      registerAsync(bundledOr(new URL('./iitm-hook.js', import.meta.url)), { data: { include } });
+    };
+    const commonJS = isMainThread && entryIsCommonJS({ argv: process.argv, execArgv: process.execArgv, nodeOptions: process.env.NODE_OPTIONS, ownPreloads: options.ownPreloads ?? [] });
+    if (commonJS) {
+      g[KEY] = 'deferred';
+      deferUntilESM(start);
+    } else start();
   }
-  return g[KEY];
+  return g[KEY]!;
+}
+
+export type LoaderState = 'sync' | 'async' | 'deferred';
+
+let startDeferred: (() => void) | undefined;
+
+/**
+ * Starts a deferred off-thread loader now (no-op otherwise). Called when
+ * someone else registers module hooks: the thread then runs anyway, and what
+ * it loads may well be ES modules.
+ */
+export function startDeferredLlmLoader(): void {
+  const start = startDeferred;
+  startDeferred = undefined;
+  if (start === undefined) return;
+  try {
+    start();
+  } catch (err) {
+    activeRuntime()?.recorder.internalError('llm loader', err);
+  }
+}
+
+/** Watches CommonJS compilation for the first sign of an ES module: a dynamic import, or `require` of an ES module. */
+function deferUntilESM(start: () => void): void {
+  startDeferred = start;
+  wrap(Module.prototype, '_compile', (original: (...a: unknown[]) => unknown) =>
+    function _compile(this: unknown, content: unknown, filename: unknown, format: unknown) {
+      // `format` is 'module' when require() loads an ES module (Node >= 20.19).
+      if (startDeferred !== undefined && (format === 'module' || (typeof content === 'string' && mayImportESM(content)))) startDeferredLlmLoader();
+      // eslint-disable-next-line prefer-rest-params
+      return Reflect.apply(original, this, arguments);
+    },
+  );
 }
 
 type Next = (u: string, c: unknown) => unknown;

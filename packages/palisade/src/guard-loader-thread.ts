@@ -2,6 +2,7 @@ import module from 'node:module';
 import { MessageChannel } from 'node:worker_threads';
 import { type Verdict, activeRuntime, bundledOr, internalDirs } from '@palisade/core';
 import { appRoots, wrap } from '@palisade/node';
+import { startDeferredLlmLoader } from '@palisade/llm';
 import type { LoaderThreadData } from './loader-thread.js';
 
 const THREAD_MODULE = bundledOr(new URL('./loader-thread.js', import.meta.url));
@@ -31,6 +32,8 @@ export function guardLoaderThread(): void {
           rt.recorder.internalError('module loader thread', err);
         }
       }
+      // Someone else's hooks start the thread anyway, and what they load may be ES modules: the SDK hook goes in too.
+      startDeferredLlmLoader();
       return Reflect.apply(original, this, args);
     },
   );

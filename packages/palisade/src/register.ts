@@ -8,6 +8,7 @@
  * problem printed. Palisade never runs unprotected without saying so.
  */
 import './own-dir.js';
+import { fileURLToPath } from 'node:url';
 import workerThreads, { getEnvironmentData, isMainThread } from 'node:worker_threads';
 import { PalisadePolicyError, RECOMMENDED_POLICY, activeRuntime, init } from '@palisade/core';
 import { INHERIT_KEY, type Inherited } from '@palisade/node';
@@ -49,7 +50,7 @@ function start(): void {
   }
   try {
     // Before the app's imports, so ESM imports of the LLM SDKs can be hooked.
-    registerLlmLoader();
+    registerLlmLoader({ ownPreloads: ['palisade/register', import.meta.url, fileURLToPath(import.meta.url)] });
   } catch (err) {
     activeRuntime()?.recorder.internalError('llm loader', err);
   }

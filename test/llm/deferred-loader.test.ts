@@ -1,0 +1,96 @@
+import t from 'tap';
+import { runProtected } from '../helpers/protected.js';
+
+// On Node 20 the hooks for ES-module imports of the SDKs need Node's module-customization thread. A CommonJS
+// app gets it only once its code shows it may load an ES module; these check that every such way still ends
+// with the ES-module copy of the SDK hooked (a model outside the allow list refused before any I/O), and that
+// an app that only requires does not start it. On Node >= 22.15 the hooks run in-thread and nothing is deferred.
+const inThread = (() => {
+  const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
+  return major > 22 || (major === 22 && minor >= 15);
+})();
+const POLICY = { version: 1, mode: 'enforce', allow: { 'llm.model': ['gpt-4o'] } };
+const STATE = `globalThis[Symbol.for('palisade.llm.loader')]`;
+// A dead loopback port: a refused model fails before any connection; anything else fails to connect.
+const ASK = (OpenAI: string) =>
+  `new ${OpenAI}({ baseURL: 'http://127.0.0.1:9/v1', apiKey: 'k', maxRetries: 0 }).chat.completions.create({ model: 'gpt-5', messages: [] }).then(() => 'sent', (e) => e.code ?? e.name)`;
+
+t.test('a CommonJS app that only requires the SDK: no loader thread, the SDK hooked', async (t) => {
+  const r = await runProtected({
+    policy: POLICY,
+    scriptName: 'app.cjs',
+    // JSDoc type imports and member calls named import are not ES-module loads.
+    script: `/** @param {import('openai').OpenAI} c */
+const OpenAI = require('openai');
+const registry = { import: (x) => x };
+registry.import('x');
+${ASK('OpenAI')}.then((denied) => console.log(JSON.stringify({ state: ${STATE}, denied })));`,
+  });
+  t.equal(r.code, 0, r.stderr);
+  t.same(r.json[0], { state: inThread ? 'sync' : 'deferred', denied: 'ERR_PALISADE_DENIED' });
+});
+
+t.test('a dynamic import in a required CommonJS module starts the loader before it runs', async (t) => {
+  const r = await runProtected({
+    policy: POLICY,
+    scriptName: 'app.cjs',
+    files: { 'lib/ask.cjs': `module.exports = async () => { const { default: OpenAI } = await import /* the ES build */ ('openai'); return ${ASK('OpenAI')}; };` },
+    script: `const before = ${STATE};
+require('./lib/ask.cjs')().then((denied) => console.log(JSON.stringify({ before, after: ${STATE}, denied })));`,
+  });
+  t.equal(r.code, 0, r.stderr);
+  t.same(r.json[0], { before: inThread ? 'sync' : 'deferred', after: inThread ? 'sync' : 'async', denied: 'ERR_PALISADE_DENIED' });
+});
+
+t.test('require() of an ES module that imports the SDK starts the loader too', async (t) => {
+  const r = await runProtected({
+    policy: POLICY,
+    scriptName: 'app.cjs',
+    files: {
+      'node_modules/esm-client/package.json': JSON.stringify({ name: 'esm-client', type: 'module', exports: './index.js' }),
+      'node_modules/esm-client/index.js': `import OpenAI from 'openai';\nexport const ask = () => ${ASK('OpenAI')};`,
+    },
+    script: `let loaded;
+try { loaded = require('esm-client'); } catch (e) { console.log(JSON.stringify({ requireEsm: e.code })); process.exit(0); }
+loaded.ask().then((denied) => console.log(JSON.stringify({ state: ${STATE}, denied })));`,
+  });
+  t.equal(r.code, 0, r.stderr);
+  const j = r.json[0]!;
+  if ('requireEsm' in j) t.skip(`require() of ES modules is not available here (${j.requireEsm})`);
+  else {
+    t.equal(j.state, inThread ? 'sync' : 'async', 'the loader runs from the require() on');
+    // On Node 20 the module graph a require() loads does not pass through off-thread hooks at all (started
+    // early or late alike): the SDK copy it imports is hooked only where the hooks run in-thread.
+    if (inThread) t.equal(j.denied, 'ERR_PALISADE_DENIED');
+  }
+});
+
+t.test("the app's own module.register starts the SDK loader with it", async (t) => {
+  const r = await runProtected({
+    policy: POLICY,
+    scriptName: 'app.cjs',
+    files: { 'hooks.mjs': 'export async function resolve(s, c, next) { return next(s, c); }' },
+    script: `const before = ${STATE};
+require('node:module').register('./hooks.mjs', require('node:url').pathToFileURL(__filename));
+const after = ${STATE};
+const load = (s) => eval('im' + 'port(s)'); // built at run time: no source shows it
+load('openai').then(({ default: OpenAI }) => ${ASK('OpenAI')}).then((denied) => console.log(JSON.stringify({ before, after, denied })));`,
+  });
+  t.equal(r.code, 0, r.stderr);
+  t.same(r.json[0], { before: inThread ? 'sync' : 'deferred', after: inThread ? 'sync' : 'async', denied: 'ERR_PALISADE_DENIED' });
+});
+
+t.test('an ES-module entry point or another --import gets the loader from the start', async (t) => {
+  const esm = await runProtected({ policy: POLICY, script: `console.log(JSON.stringify({ state: ${STATE} }));` });
+  t.equal(esm.code, 0, esm.stderr);
+  t.same(esm.json[0], { state: inThread ? 'sync' : 'async' });
+  const other = await runProtected({
+    policy: POLICY,
+    scriptName: 'app.cjs',
+    files: { 'setup.mjs': 'globalThis.setupRan = true;' },
+    nodeArgs: ['--import', './setup.mjs'],
+    script: `console.log(JSON.stringify({ state: ${STATE}, setup: globalThis.setupRan }));`,
+  });
+  t.equal(other.code, 0, other.stderr);
+  t.same(other.json[0], { state: inThread ? 'sync' : 'async', setup: true });
+});
