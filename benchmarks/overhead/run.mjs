@@ -132,6 +132,15 @@ const childEnv = (m) => ({
   ...(typeof args.ops === 'string' ? { BENCH_OPS: args.ops } : {}),
 });
 
+// Floors: what any design pays here, measured in the same rounds (plain Node, no agent). Startup of the
+// same probe with an empty `--import` (Node's ES-module loader) and with one registering a pass-through
+// `module.register` hook (the module-customization thread); and readFileSync followed by one SDK span.
+const FLOOR_STARTUP = [
+  ['esmLoader', '`--import` of an empty ES module (Node\'s ES-module loader started before the app)', join(here, 'floor', 'esm-loader.mjs')],
+  ['hookThread', "`--import` of a module registering a pass-through `module.register` hook (Node's module-customization thread)", join(here, 'floor', 'hook-thread.mjs')],
+];
+const floorStartup = Object.fromEntries(FLOOR_STARTUP.map(([k]) => [k, []])); // per round: samples
+const floorSpan = []; // per round: { op, span, span7 } ns/op
 const runs = Object.fromEntries(modes.map((m) => [m, []])); // app results, indexed by round (a failed process leaves a hole)
 const startup = Object.fromEntries(modes.map((m) => [m, []])); // spawn-to-first-line ms, per round: an array of samples
 const startupCpu = Object.fromEntries(modes.map((m) => [m, []])); // the child's CPU time (all threads) at its first line
@@ -154,6 +163,11 @@ try {
         (startup[m][r] ??= []).push(res.firstLineNs / 1e6);
         (startupCpu[m][r] ??= []).push(Number(line.split(' ')[2]));
       }
+      for (const [k, , file] of FLOOR_STARTUP) {
+        const res = await runChild(['--import', file, join(here, 'startup.cjs')], childEnv('plain'), { done: (o) => o.includes('\n'), timeoutMs: 30_000, graceMs: 5_000 });
+        if (res.out.startsWith('ready ') && res.firstLineNs !== undefined) (floorStartup[k][r] ??= []).push(res.firstLineNs / 1e6);
+        else failures.push(`floor ${k} startup: ${res.code ?? res.signal} ${res.err.slice(-500)}`);
+      }
     }
     for (const m of order) {
       const before = sink.stats.requests;
@@ -175,6 +189,16 @@ try {
       runs[m][r] = j;
       llm.reset();
       log(`[round ${r + 1}] ${m}: exit ${res.exitMs} ms after its report, startup ${median(startup[m][r] ?? []).toFixed(1)} ms, maxRSS ${j.maxRssMB} MB, ${OPS.map(([k]) => `${k} ${Math.round(j.ns[k] ?? NaN)}`).join(', ')}`);
+    }
+    if (modes.includes('spans') && (typeof args.ops !== 'string' || args.ops.split(',').includes('readFileSync'))) {
+      const res = await runChild([join(here, 'floor', 'span.cjs')], { ...childEnv('plain'), OTEL_EXPORTER_OTLP_ENDPOINT: sink.url }, {
+        done: (o) => o.includes('FLOOR_JSON ') && o.endsWith('\n'),
+        timeoutMs: 120_000,
+        graceMs: 10_000,
+      });
+      const line = res.out.split('\n').find((l) => l.startsWith('FLOOR_JSON '));
+      if (line) floorSpan[r] = JSON.parse(line.slice('FLOOR_JSON '.length)).ns;
+      else failures.push(`floor span round ${r + 1}: exit ${res.code ?? res.signal}\n${res.err.slice(-1500)}`);
     }
   }
 } finally {
@@ -258,6 +282,20 @@ if (has('enforce') && (has('zen') || has('ddtrace'))) {
   }
 }
 
+// ---- floors ----
+const floorRows = [];
+for (const [k, label] of FLOOR_STARTUP) {
+  const per = rounds.map((r) => median(floorStartup[k][r] ?? []) / median(startup.plain[r] ?? [])).filter(Number.isFinite);
+  if (per.length) floorRows.push([`startup: ${label}`, `${fmt(median(floorStartup[k].flat()))} ms`, `${fx(median(per))} of plain startup`]);
+}
+const spanRounds = floorSpan.filter(Boolean);
+for (const [k, label] of [
+  ['span', 'fs.readFileSync followed by one SDK span (name and two attributes)'],
+  ['span7', 'fs.readFileSync followed by one SDK span with the seven attributes Palisade puts on an allowed operation'],
+]) {
+  if (spanRounds.length) floorRows.push([label, `${fmt(median(spanRounds.map((x) => x[k])))} ns/op`, `${fx(median(spanRounds.map((x) => x[k] / x.op)))} of readFileSync alone (${fmt(median(spanRounds.map((x) => x.op)))} ns/op) in the same process`]);
+}
+
 // ---- report ----
 const cpuModel = cpus()[0]?.model.trim() ?? 'unknown';
 const machine = `${cpuModel}, ${cpus().length} cores, Node ${process.version}; load average (1/5/15 min) ${loadStart.map((x) => x.toFixed(2)).join(' / ')} at the start, ${loadEnd.map((x) => x.toFixed(2)).join(' / ')} at the end`;
@@ -334,6 +372,18 @@ const lines = [
   '|---|---|---:|---:|---|',
   ...targets.map((t) => `| ${t.join(' | ')} |`),
   '',
+  ...(floorRows.length
+    ? [
+        'Floors: what any design pays on this machine, measured in the same rounds with no agent loaded (`benchmarks/overhead/floor/`).',
+        'The spans floor uses the OpenTelemetry SDK packages `palisade/register` uses, set up as it sets them up (BatchSpanProcessor',
+        'with its defaults, OTLP/HTTP protobuf exporter to the same sink), in batches of the same size.',
+        '',
+        '| floor | median | ratio |',
+        '|---|---:|---|',
+        ...floorRows.map((t) => `| ${t.join(' | ')} |`),
+        '',
+      ]
+    : []),
   ...(peerRows.length
     ? ['Ahead of both peers (enforce, default telemetry): enforce over the peer, paired per round like the ratios above; below 1.00x is ahead.', '', '| row | enforce | peers | status |', '|---|---:|---|---|', ...peerRows.map((t) => `| ${t.join(' | ')} |`), '']
     : []),
@@ -350,7 +400,7 @@ const lines = [
   ...(notes ? [notes, ''] : []),
 ];
 const report = lines.join('\n');
-process.stdout.write(`\n${machine}\nRounds: ${ROUNDS} (${ok})\n\n${table.join('\n')}\n\n${cpuTable.join('\n')}\n\n${targets.map((t) => `${t[0]} — ${t[1]}: wall ${t[2]}, CPU ${t[3]}: ${t[4]}`).join('\n')}\n\n${peerRows.map((t) => `${t[0]}: ${t[2]}: ${t[3]}`).join('\n')}\n`);
+process.stdout.write(`\n${machine}\nRounds: ${ROUNDS} (${ok})\n\n${table.join('\n')}\n\n${cpuTable.join('\n')}\n\n${targets.map((t) => `${t[0]} — ${t[1]}: wall ${t[2]}, CPU ${t[3]}: ${t[4]}`).join('\n')}\n\n${floorRows.map((t) => `floor: ${t.join(': ')}`).join('\n')}\n\n${peerRows.map((t) => `${t[0]}: ${t[2]}: ${t[3]}`).join('\n')}\n`);
 if (failures.length) log(`\nfailures:\n${failures.join('\n')}`);
 if (outFile) {
   writeFileSync(outFile, report);
