@@ -6,7 +6,7 @@
 //   ipaddr.js) and the off-thread import-in-the-middle hook for the LLM SDKs (llm/dist/iitm-hook.js);
 // - each of @palisade/core, @palisade/node and @palisade/llm as dist/bundle.js, the file its
 //   package.json exports: its own modules inlined, every package it imports left to Node, so each
-//   package still exists once in a process.
+//   package still exists once in a process; and `palisade/register` as dist/register.bundle.js.
 // Runs after `tsc -b` (part of `npm run build`) and before every test run (.taprc), so a bundle is
 // never older than the code it holds.
 import { build } from 'esbuild';
@@ -45,7 +45,7 @@ const inlineCjsDeps = {
   name: 'inline-cjs-deps',
   setup(b) {
     b.onLoad({ filter: /[\\/]core[\\/]dist[\\/]cjs-deps\.js$/ }, (args) => ({
-      contents: "import ipaddr from 'ipaddr.js'; import picomatch from 'picomatch'; export { ipaddr, picomatch };",
+      contents: "import ipaddr from 'ipaddr.js'; import pm from 'picomatch'; export { ipaddr }; export const picomatch = (glob, options) => pm(glob, options);",
       resolveDir: dirname(args.path),
       loader: 'js',
     }));
@@ -62,6 +62,14 @@ for (const name of ['core', 'node', 'llm']) {
     packages: 'external',
   });
 }
+
+// `palisade/register` (its six small modules; the app's `import 'palisade'` shares none of their state).
+await build({
+  ...common,
+  entryPoints: [join(packages, 'palisade', 'dist', 'register.js')],
+  outfile: join(packages, 'palisade', 'dist', 'register.bundle.js'),
+  packages: 'external',
+});
 
 for (const b of bundles) {
   await build({

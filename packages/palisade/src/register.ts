@@ -8,7 +8,8 @@
  * problem printed. Palisade never runs unprotected without saying so.
  */
 import './own-dir.js';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import workerThreads, { getEnvironmentData, isMainThread } from 'node:worker_threads';
 import { PalisadePolicyError, RECOMMENDED_POLICY, activeRuntime, init } from '@palisade/core';
 import { INHERIT_KEY, type Inherited } from '@palisade/node';
@@ -16,6 +17,10 @@ import { registerLlmLoader } from '@palisade/llm';
 import { guardLoaderThread } from './guard-loader-thread.js';
 import { installSensors } from './install.js';
 import { setupTelemetry } from './telemetry-sdk.js';
+
+// How this preload can be named to node: the package path, or either file (bundled or not) as path or URL.
+const here = dirname(fileURLToPath(import.meta.url));
+const OWN_PRELOADS = ['palisade/register', ...['register.js', 'register.bundle.js'].flatMap((f) => [join(here, f), pathToFileURL(join(here, f)).href])];
 
 function start(): void {
   if (activeRuntime()) return; // already registered (both --import and --require given)
@@ -50,7 +55,7 @@ function start(): void {
   }
   try {
     // Before the app's imports, so ESM imports of the LLM SDKs can be hooked.
-    registerLlmLoader({ ownPreloads: ['palisade/register', import.meta.url, fileURLToPath(import.meta.url)] });
+    registerLlmLoader({ ownPreloads: OWN_PRELOADS });
   } catch (err) {
     activeRuntime()?.recorder.internalError('llm loader', err);
   }
