@@ -1,4 +1,5 @@
-import { createRequire } from 'node:module';
+import Module, { createRequire } from 'node:module';
+import { wrap } from '@palisade/core';
 import { patchAnthropic } from './anthropic/patch.js';
 import { patchOpenAI } from './openai/patch.js';
 import { reportPatchError } from './patch.js';
@@ -9,7 +10,7 @@ import { reportPatchError } from './patch.js';
  * require-in-the-middle does not see, and which loads a separate copy of each
  * class). Copies already loaded through `require` are patched at install.
  */
-const require = createRequire(import.meta.url);
+const requireHere = createRequire(import.meta.url);
 
 type Patcher = (exported: unknown) => number;
 
@@ -33,22 +34,52 @@ function nameOf(file: string): string | undefined {
 
 const KEY = Symbol.for('palisade.llm.installed');
 
+/** A require that may load an SDK: its id names one, or it comes from a file inside one. */
+const MENTIONS_SDK = /openai|anthropic/i;
+
+/**
+ * require-in-the-middle (and the `debug` package it loads, ~5 ms of start-up
+ * together) is loaded the first time a `require` may reach an SDK; until then
+ * a check of the id is all a require costs. It then sees that very require.
+ */
+function hookRequireOnFirstSight(): void {
+  let hooked = false;
+  const proto = Module.prototype as unknown as { require: (id: string) => unknown; filename?: string };
+  wrap(proto, 'require', (original: (id: string) => unknown) =>
+    function require(this: { filename?: unknown }, id: string): unknown {
+      if (!hooked && ((typeof id === 'string' && MENTIONS_SDK.test(id)) || (typeof this?.filename === 'string' && MENTIONS_SDK.test(this.filename)))) {
+        hooked = true;
+        try {
+          const { Hook } = requireHere('require-in-the-middle') as typeof import('require-in-the-middle');
+          new Hook(Object.keys(BY_NAME), (exported, name) => {
+            patch(name, exported);
+            return exported;
+          });
+          // The hook now in front (require-in-the-middle's) takes this require too.
+          // eslint-disable-next-line prefer-rest-params
+          return Reflect.apply(proto.require, this, arguments);
+        } catch (err) {
+          reportPatchError('require-in-the-middle', err);
+        }
+      }
+      // eslint-disable-next-line prefer-rest-params
+      return Reflect.apply(original, this, arguments);
+    },
+  );
+}
+
 /** Hooks openai and @anthropic-ai/sdk (CJS and ESM copies). Idempotent. */
 export function installLlmSensors(): void {
   const g = globalThis as { [KEY]?: boolean };
   if (g[KEY]) return;
   g[KEY] = true;
-  const { Hook } = require('require-in-the-middle') as typeof import('require-in-the-middle');
-  new Hook(Object.keys(BY_NAME), (exported, name) => {
-    patch(name, exported);
-    return exported;
-  });
-  const iitm = require('import-in-the-middle') as typeof import('import-in-the-middle');
+  hookRequireOnFirstSight();
+  const iitm = requireHere('import-in-the-middle') as typeof import('import-in-the-middle');
   iitm.addHook((url, namespace) => {
     const name = nameOf(url);
     if (name) patch(name, namespace);
   });
-  for (const [file, mod] of Object.entries(require.cache)) {
+  for (const [file, mod] of Object.entries(requireHere.cache)) {
     const name = nameOf(file);
     if (name && mod) patch(name, mod.exports);
   }
