@@ -11,5 +11,12 @@ import type Picomatch from 'picomatch';
 const require = createRequire(import.meta.url);
 
 export const ipaddr = require('ipaddr.js') as typeof IpAddr;
-export const picomatch = require('picomatch') as typeof Picomatch;
 export type { IpAddr };
+
+let pm: typeof Picomatch | undefined;
+
+/** picomatch, loaded the first time a pattern needs it (the common shapes have their own matchers). */
+export function picomatch(glob: string, options: Picomatch.PicomatchOptions): Picomatch.Matcher {
+  pm ??= require('picomatch') as typeof Picomatch;
+  return pm(glob, options);
+}

@@ -174,3 +174,40 @@ t.test('a slash-less pattern starting with * matches that file name in any direc
   t.equal(view.check('fs.read', '/srv/app/my-secret-notes.txt').action, 'deny');
   t.equal(view.check('fs.read', '/srv/app/notes.txt').action, 'allow');
 });
+
+t.test('property: the own matchers for DIR/**, **/NAME and /A/*/B (stars only) agree with picomatch', async (t) => {
+  // Those shapes (most policy entries) no longer load picomatch; it stays the reference for what they mean.
+  const { default: picomatch } = await import('picomatch');
+  const seg = fc.constantFrom('a', 'b', '.a', '..', '.', '', 'a.b', '.env', '.env.x', 'x.pem', '.pem', 'a b', 'é');
+  const path = fc.array(seg, { minLength: 0, maxLength: 5 }).map((s) => `/${s.join('/')}`);
+  const dir = fc.array(fc.constantFrom('a', 'b', '.a', 'a.b', 'x y'), { minLength: 0, maxLength: 3 }).map((s) => (s.length ? `/${s.join('/')}` : ''));
+  const name = fc.array(fc.constantFrom('a', '.', 'env', '*', 'pem', '-'), { minLength: 1, maxLength: 5 }).map((s) => s.join('')).filter((n) => n.includes('*') && n !== '*');
+  const starred = fc.array(fc.oneof(fc.constantFrom('a', '.a', 'proc', 'environ'), name, fc.constant('*')), { minLength: 1, maxLength: 4 }).map((s) => `/${s.join('/')}`);
+  const pattern = fc.oneof(dir.map((d) => `${d}/**`), name.map((n) => `**/${n}`), starred);
+  fc.assert(
+    fc.property(pattern, fc.array(path, { minLength: 1, maxLength: 8 }), (p, paths) => {
+      const own = parsePathPattern(p, VALUES);
+      if (!own.ok) return false;
+      const ref = picomatch(p, { dot: true, strictSlashes: false });
+      // For **/NAME only the last component is compared: the same answer for paths in normal form (no
+      // `.`/`..` segment, doubled or trailing slash), which is how paths reach the guard.
+      const normal = (x: string) => !/(^|\/)\.\.?(\/|$)/.test(x) && !x.includes('//') && (x === '/' || !x.endsWith('/'));
+      const comparable = p.endsWith('/**') ? paths : paths.filter(normal);
+      for (const x of comparable) if (own.value.test(x) !== ref(x)) return t.fail(`${p} on ${x}: own ${own.value.test(x)}, picomatch ${ref(x)}`);
+      return true;
+    }),
+    { numRuns: 400 },
+  );
+  t.pass('agreed');
+});
+
+t.test('regression: **/** is a globstar, not a file name (it matches / too)', async (t) => {
+  const v = viewOf({ deny: { 'fs.read': ['**/**'] } });
+  for (const p of ['/', '/a', '/a/.b']) t.equal(v.check('fs.read', p).action, 'deny', p);
+});
+
+t.test('the common pattern shapes do not need picomatch', async (t) => {
+  const { loaded } = await import('./helpers/picomatch-probe.js');
+  t.equal(loaded(['${cwd}/**', '**/.env', '**/.env.*', '/proc/*/environ', '~/.ssh/**', '*.pem']), false, 'not loaded for these');
+  t.equal(loaded(['/srv/{a,b}/**']), true, 'loaded for braces');
+});

@@ -42,14 +42,32 @@ export function parsePathPattern(text: string, values: PlaceholderValues, pseudo
     const exact = pseudo ? scan.base : normalizeLiteral(scan.base);
     return ok({ base: pseudo ? '' : exact, exact, test: (p) => p === exact });
   }
-  let matcher: (s: string) => boolean;
+  const base = pseudo || !scan.base.startsWith('/') ? '' : normalizeLiteral(scan.base) || '/';
+  const own = pseudo ? undefined : (subtreeMatcher(pattern) ?? basenameMatcher(pattern) ?? segmentStarsMatcher(pattern));
+  if (own) return ok({ base, test: own });
   try {
-    matcher = picomatch(pattern, PICO_OPTIONS);
+    return ok({ base, test: picomatch(pattern, PICO_OPTIONS) });
   } catch (e) {
     return fail(`is not a valid glob: ${(e as Error).message}`);
   }
-  const base = pseudo || !scan.base.startsWith('/') ? '' : normalizeLiteral(scan.base) || '/';
-  return ok({ base, test: basenameMatcher(pattern) ?? matcher });
+}
+
+/** A `.` or `..` path segment: picomatch's `**` and `*` never match one, even with `dot`. */
+const DOT_SEGMENT = /(?:^|\/)\.\.?(?:\/|$)/;
+
+/**
+ * `DIR/**` with a literal DIR (the shape of most allow entries: `${cwd}/**`):
+ * DIR itself and everything under it, as picomatch reads it (a trailing or
+ * doubled slash matches, a `.`/`..` segment below DIR does not).
+ */
+function subtreeMatcher(pattern: string): ((path: string) => boolean) | undefined {
+  if (!pattern.endsWith('/**')) return undefined;
+  const dir = scanGlob(pattern.slice(0, -3));
+  if (dir.isGlob || !dir.base.startsWith('/')) return undefined;
+  const base = normalizeLiteral(dir.base);
+  if (base === '/') return (p) => p.charCodeAt(0) === 47 && !DOT_SEGMENT.test(p);
+  const under = `${base}/`;
+  return (p) => p === base || (p.startsWith(under) && !DOT_SEGMENT.test(p.slice(under.length)));
 }
 
 const ANY_DIR_NAME = /^\*\*\/([^/]+)$/;
@@ -61,15 +79,40 @@ const ANY_DIR_NAME = /^\*\*\/([^/]+)$/;
  */
 function basenameMatcher(pattern: string): ((path: string) => boolean) | undefined {
   const m = ANY_DIR_NAME.exec(pattern);
-  if (!m) return undefined;
+  // `**/**` is a globstar, not a name: whole-path matching (it also matches `/`).
+  if (!m || m[1]!.includes('**')) return undefined;
   const name = m[1]!;
   const scan = scanGlob(name);
   if (!scan.isGlob) {
     const literal = scan.base;
     return (p) => p.length >= literal.length && p.endsWith(literal) && (p.length === literal.length || p.charCodeAt(p.length - literal.length - 1) === 47);
   }
-  const nameMatch = picomatch(name, PICO_OPTIONS);
+  const nameMatch = starsOnly(name) ?? picomatch(name, PICO_OPTIONS);
   return (p) => nameMatch(p.slice(p.lastIndexOf('/') + 1));
+}
+
+const STARS_ONLY = /^[^\\?[\]{}()!+@|]*$/;
+
+/** The regular expression of one path segment whose only glob syntax is `*`: any run of characters but `/`, dotfiles included, never a `.` or `..` segment. */
+function starSegment(segment: string): string {
+  if (!segment.includes('*')) return escapeRegExp(segment);
+  return `(?!\\.\\.?(?:/|$))${segment === '*' ? '[^/]+' : segment.split('*').map(escapeRegExp).join('[^/]*')}`;
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** A name whose only glob syntax is `*` (`.env.*`, `*.pem`). */
+function starsOnly(name: string): ((base: string) => boolean) | undefined {
+  if (!STARS_ONLY.test(name) || name === '*' || name.includes('**')) return undefined;
+  const re = new RegExp(`^${starSegment(name)}$`);
+  return (base) => re.test(base);
+}
+
+/** An absolute pattern whose only glob syntax is `*` inside segments (`/proc/*\/environ`), no `**`. */
+function segmentStarsMatcher(pattern: string): ((path: string) => boolean) | undefined {
+  if (!pattern.startsWith('/') || pattern.includes('**') || !STARS_ONLY.test(pattern)) return undefined;
+  const re = new RegExp(`^${pattern.split('/').map(starSegment).join('/')}$`);
+  return (p) => re.test(p);
 }
 
 const GLOB_SYNTAX = new Set(['*', '?', '[', ']', '{', '}', '(', ')', '!', '+', '@', '|']);
