@@ -4,7 +4,8 @@
 // - the code that runs in Node's module-customization thread, self-contained: Palisade's fs guard
 //   for that thread (packages/palisade/dist/loader-thread.js, with the compiler, picomatch and
 //   ipaddr.js) and the off-thread import-in-the-middle hook for the LLM SDKs (llm/dist/iitm-hook.js);
-// - each of @palisade/core, @palisade/node and @palisade/llm as dist/bundle.js, the file its
+// - each of @palisade/core, @palisade/node, @palisade/llm and @palisade/detectors (loaded on first
+//   use) as dist/bundle.js, the file its
 //   package.json exports: its own modules inlined, every package it imports left to Node, so each
 //   package still exists once in a process; and `palisade/register` as dist/register.bundle.js.
 // Runs after `tsc -b` (part of `npm run build`) and before every test run (.taprc), so a bundle is
@@ -54,7 +55,7 @@ const inlineCjsDeps = {
 
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', legalComments: 'inline' };
 
-for (const name of ['core', 'node', 'llm']) {
+for (const name of ['core', 'node', 'llm', 'detectors']) {
   await build({
     ...common,
     entryPoints: [join(packages, name, 'dist', 'index.js')],

@@ -65,6 +65,29 @@ t.test('base64 runs: collected while normalizing, same as a separate scan', asyn
   t.same(findEncodedSegments(`x ${b64} y`, base64Runs(`x ${b64} y`)), findEncodedSegments(`x ${b64} y`), 'precomputed runs give the same segments');
 });
 
+t.test('property: the keyword automaton reports every occurrence, longest first at each end, as a naive search does', async (t) => {
+  const { default: fc } = await import('fast-check');
+  const word = fc.string({ unit: fc.constantFrom('a', 'b', 'A', 'c', ' ', '-'), minLength: 1, maxLength: 5 });
+  fc.assert(
+    fc.property(fc.array(word, { minLength: 1, maxLength: 30 }), fc.string({ unit: fc.constantFrom('a', 'b', 'B', 'c', ' ', '-', 'x', 'é'), maxLength: 60 }), (keywords, text) => {
+      const got: string[] = [];
+      new KeywordAutomaton(keywords).search(text, (k, p) => got.push(`${k}@${p}`));
+      const want: string[] = [];
+      const lower = text.toLowerCase();
+      for (let end = 1; end <= text.length; end++) {
+        const here = keywords
+          .map((w, k) => ({ w: w.toLowerCase(), k }))
+          .filter(({ w }) => w.length <= end && lower.slice(end - w.length, end) === w)
+          .sort((x, y) => y.w.length - x.w.length || x.k - y.k);
+        for (const { w, k } of here) want.push(`${k}@${end - w.length}`);
+      }
+      t.same(got, want, JSON.stringify({ keywords, text }));
+      return got.join() === want.join();
+    }),
+    { numRuns: 300 },
+  );
+});
+
 t.test('keyword automaton: code-unit search matches the string search; the code-unit cache follows the text', async (t) => {
   const ac = new KeywordAutomaton(['he', 'she', 'hers', 'his']);
   const hits = (f: (h: (k: number, p: number) => void) => void): string[] => {

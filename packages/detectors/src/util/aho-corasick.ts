@@ -29,66 +29,80 @@ export class KeywordAutomaton {
     }
     for (let c = 65; c <= 90; c++) this.alphabet[c] = this.alphabet[c + 32]!;
     this.width = k;
-    // trie
-    const trie: Map<number, number>[] = [new Map()];
-    const outSets: number[][] = [[]];
+    const width = k;
+    // Trie: one map of edges (state * width + letter → state) and each keyword's end state. Typed
+    // arrays and a single map, not a map and a list per state: tens of thousands of states for the
+    // prompt-injection signals, built on first use.
+    const edges = new Map<number, number>();
+    const endOf = new Int32Array(keywords.length);
+    let n = 1;
     keywords.forEach((w, idx) => {
-      let s = 0;
+      let st = 0;
       for (let i = 0; i < w.length; i++) {
-        const a = this.alphabet[lower(w.charCodeAt(i))]!;
-        let nxt = trie[s]!.get(a);
+        const key = st * width + this.alphabet[lower(w.charCodeAt(i))]!;
+        let nxt = edges.get(key);
         if (nxt === undefined) {
-          nxt = trie.length;
-          trie.push(new Map());
-          outSets.push([]);
-          trie[s]!.set(a, nxt);
+          nxt = n++;
+          edges.set(key, nxt);
         }
-        s = nxt;
+        st = nxt;
       }
-      outSets[s]!.push(idx);
+      endOf[idx] = st;
     });
-    const n = trie.length;
     if (n > STATE_MASK) throw new RangeError(`keyword automaton: ${n} states (at most ${STATE_MASK})`);
-    this.delta = new Uint16Array(n * this.width);
+    const delta = new Uint16Array(n * width);
+    for (const [key, to] of edges) delta[key] = to;
+    // Breadth-first, completing the transitions into a DFA in place: a state's row holds only its
+    // trie children (never state 0) until the state is reached; the rest comes from its fail state.
     const fail = new Uint16Array(n);
-    // breadth-first: complete transitions into a DFA
-    const queue: number[] = [];
-    for (let a = 1; a < this.width; a++) {
-      const t = trie[0]!.get(a);
-      if (t !== undefined) {
-        this.delta[a] = t;
-        fail[t] = 0;
-        queue.push(t);
+    const order = new Uint16Array(n);
+    let tail = 0;
+    for (let a = 1; a < width; a++) {
+      const t = delta[a]!;
+      if (t !== 0) order[tail++] = t;
+    }
+    for (let head = 0; head < tail; head++) {
+      const st = order[head]!;
+      const f = fail[st]!;
+      for (let a = 1; a < width; a++) {
+        const t = delta[st * width + a]!;
+        if (t !== 0) {
+          fail[t] = delta[f * width + a]!;
+          order[tail++] = t;
+        } else delta[st * width + a] = delta[f * width + a]!;
       }
     }
-    for (let qi = 0; qi < queue.length; qi++) {
-      const s = queue[qi]!;
-      const f = fail[s]!;
-      for (const o of outSets[f]!) outSets[s]!.push(o);
-      for (let a = 1; a < this.width; a++) {
-        const t = trie[s]!.get(a);
-        if (t !== undefined) {
-          fail[t] = this.delta[f * this.width + a]!;
-          this.delta[s * this.width + a] = t;
-          queue.push(t);
-        } else {
-          this.delta[s * this.width + a] = this.delta[f * this.width + a]!;
-        }
-      }
+    // Keywords ending at each state: its own (in keyword order), then those of its fail state.
+    const own = new Int32Array(n + 1);
+    for (let idx = 0; idx < endOf.length; idx++) own[endOf[idx]! + 1]!++;
+    for (let st = 0; st < n; st++) own[st + 1]! += own[st]!;
+    const ownList = new Int32Array(keywords.length);
+    const fill = own.slice(0, n);
+    for (let idx = 0; idx < endOf.length; idx++) ownList[fill[endOf[idx]!]!++] = idx;
+    const count = new Int32Array(n);
+    for (let st = 0; st < n; st++) count[st] = own[st + 1]! - own[st]!;
+    for (let i = 0; i < tail; i++) {
+      const st = order[i]!;
+      count[st]! += count[fail[st]!]!;
     }
     this.outStart = new Int32Array(n + 1);
-    const flat: number[] = [];
-    for (let st = 0; st < n; st++) {
-      this.outStart[st] = flat.length;
-      for (const o of outSets[st]!) flat.push(o);
-    }
-    this.outStart[n] = flat.length;
-    this.outList = Int32Array.from(flat);
+    for (let st = 0; st < n; st++) this.outStart[st + 1] = this.outStart[st]! + count[st]!;
+    this.outList = new Int32Array(this.outStart[n]!);
+    const write = (st: number): void => {
+      let at = this.outStart[st]!;
+      for (let k2 = own[st]!; k2 < own[st + 1]!; k2++) this.outList[at++] = ownList[k2]!;
+      if (st === 0) return;
+      const f = fail[st]!;
+      for (let k2 = this.outStart[f]!; k2 < this.outStart[f + 1]!; k2++) this.outList[at++] = this.outList[k2]!;
+    };
+    write(0);
+    for (let i = 0; i < tail; i++) write(order[i]!);
     this.lens = Int32Array.from(keywords.map((w) => w.length));
-    for (let t = 0; t < this.delta.length; t++) {
-      const to = this.delta[t]!;
-      if (this.outStart[to + 1]! > this.outStart[to]!) this.delta[t] = to | OUT_FLAG;
+    for (let t = 0; t < delta.length; t++) {
+      const to = delta[t]!;
+      if (this.outStart[to + 1]! > this.outStart[to]!) delta[t] = to | OUT_FLAG;
     }
+    this.delta = delta;
   }
 
   /** Calls `hit(keywordIndex, start)` for every occurrence, in order of end position. */
