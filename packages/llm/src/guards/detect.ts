@@ -46,9 +46,12 @@ export function redactionLabel(detector: string): string {
 /** Canary tokens (the detectors' `pcn-…` format) a request carries: the ones its response must not repeat. */
 const CANARY = /\bpcn-(?:[a-z0-9-]{1,24}-)?[0-9a-f]{16}\b/gi;
 
+const CANARY_HINT = /pcn-/i;
+
 export function canariesIn(texts: Iterable<string>): string[] {
   const out = new Set<string>();
-  for (const t of texts) for (const m of t.matchAll(CANARY)) out.add(m[0]);
+  // matchAll copies the expression per call: only for a text that can hold a canary at all.
+  for (const t of texts) if (CANARY_HINT.test(t)) for (const m of t.matchAll(CANARY)) out.add(m[0]);
   return [...out];
 }
 
