@@ -89,12 +89,13 @@ t.test('decisions reach an OTLP collector as spans, with the runtime path', asyn
   const port = (server.address() as AddressInfo).port;
   const r = await runProtected({
     policy: { version: 1, deny: { 'fs.read': ['**/.env'] } },
-    script: `import fs from 'node:fs';\nfunction loadSecrets() { try { fs.readFileSync('.env'); } catch (e) { console.log(JSON.stringify({ code: e.code })); } }\nloadSecrets();`,
+    // The OTLP exporter loads with the first export, not at start-up.
+    script: `import fs from 'node:fs';\nimport { createRequire } from 'node:module';\nconst exporterLoaded = Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('exporter-trace-otlp'));\nfunction loadSecrets() { try { fs.readFileSync('.env'); } catch (e) { console.log(JSON.stringify({ code: e.code, exporterLoaded })); } }\nloadSecrets();`,
     files: { '.env': 'x' },
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_SERVICE_NAME: 'otlp-e2e', OTEL_BSP_SCHEDULE_DELAY: '50' },
   });
   t.equal(r.code, 0, r.stderr);
-  t.same(r.json[0], { code: 'ERR_PALISADE_DENIED' });
+  t.same(r.json[0], { code: 'ERR_PALISADE_DENIED', exporterLoaded: false });
   const all = Buffer.concat(bodies).toString('latin1');
   t.ok(bodies.length > 0, 'the collector received an export');
   for (const s of ['palisade fs.read', 'palisade.capability', 'palisade.verdict', 'deny', 'deny.fs.read[0]', 'code.function.name', 'loadSecrets', 'otlp-e2e']) {

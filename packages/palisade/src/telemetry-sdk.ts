@@ -29,11 +29,13 @@ export function setupTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryS
   if (!kind || env.OTEL_SDK_DISABLED === 'true') return undefined;
   const base = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
   const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
-  let exporter: import('@opentelemetry/sdk-trace-base').SpanExporter;
+  let exporter: SpanExporter;
   let endpoint: string | undefined;
   if (kind === 'otlp') {
-    const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
-    exporter = new OTLPTraceExporter();
+    exporter = onFirstExport(() => {
+      const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
+      return new OTLPTraceExporter();
+    });
     endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` : 'http://localhost:4318/v1/traces');
   } else if (kind === 'console') {
     exporter = new base.ConsoleSpanExporter();
@@ -52,6 +54,23 @@ export function setupTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryS
   return { exporter: kind, endpoint, shutdown };
 }
 
+type SpanExporter = import('@opentelemetry/sdk-trace-base').SpanExporter;
+
+/**
+ * An exporter made when the first batch is exported: the OTLP exporter and its
+ * protobuf code take ~30 ms to load, which start-up then does not pay (the
+ * first batch leaves after BatchSpanProcessor's delay or once 512 spans wait).
+ * It reads its OTEL_EXPORTER_OTLP_* settings when it is made.
+ */
+function onFirstExport(make: () => SpanExporter): SpanExporter {
+  let real: SpanExporter | undefined;
+  return {
+    export: (spans, done) => (real ??= make()).export(spans, done),
+    shutdown: () => real?.shutdown() ?? Promise.resolve(),
+    forceFlush: () => real?.forceFlush?.() ?? Promise.resolve(),
+  };
+}
+
 /**
  * The exporter's own requests pass the network sensors like any other; they
  * must not become spans, which would be exported in turn, and so on. An
@@ -59,7 +78,7 @@ export function setupTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryS
  * as a telemetry error and reported to `internal-error` listeners; the spans
  * are the SDK's to retry or drop, and the app never sees the failure.
  */
-function suppressOwnExport(exporter: import('@opentelemetry/sdk-trace-base').SpanExporter): void {
+function suppressOwnExport(exporter: SpanExporter): void {
   const exportSpans = exporter.export.bind(exporter);
   const failed = (error: unknown) => {
     const recorder = activeRuntime()?.recorder;
