@@ -20,7 +20,8 @@ export interface CallInfo {
   readonly api: string;
   readonly model: string;
   readonly stream: boolean;
-  readonly attributes: Attributes;
+  /** The span's request attributes, worked out only when a span is made. */
+  readonly attributes: () => Attributes;
 }
 
 /** Rewrites a stream event by event: returns the events to hand on now. */

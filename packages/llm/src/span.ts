@@ -31,11 +31,11 @@ export class CallSpan {
   private firstChunkAt: number | undefined;
   private ended = false;
 
-  constructor(rt: Runtime, name: string, attributes: Attributes) {
+  constructor(rt: Runtime, name: string, attributes: () => Attributes) {
     const api = spansOn(rt) ? rt.recorder.telemetryApi() : undefined;
     this.parent = api?.context.active();
     if (api && !tracingSuppressed(this.parent)) {
-      this.span = tracer(VERSION).startSpan(name, { kind: SPAN_KIND_CLIENT, attributes }, this.parent);
+      this.span = tracer(VERSION).startSpan(name, { kind: SPAN_KIND_CLIENT, attributes: attributes() }, this.parent);
       this.context = api.trace.setSpan(this.parent!, this.span);
     } else {
       this.context = this.parent;

@@ -289,19 +289,20 @@ function describe(api: string) {
       api,
       model,
       stream: Boolean(body.stream),
-      attributes: defined({
-        [sc.ATTR_GEN_AI_OPERATION_NAME]: 'chat',
-        [sc.ATTR_GEN_AI_PROVIDER_NAME]: providerName(resource),
-        [sc.ATTR_GEN_AI_REQUEST_MODEL]: model,
-        [sc.ATTR_GEN_AI_REQUEST_MAX_TOKENS]: num(body.max_tokens),
-        [sc.ATTR_GEN_AI_REQUEST_TEMPERATURE]: num(body.temperature),
-        [sc.ATTR_GEN_AI_REQUEST_TOP_P]: num(body.top_p),
-        [sc.ATTR_GEN_AI_REQUEST_TOP_K]: num(body.top_k),
-        [sc.ATTR_GEN_AI_REQUEST_STOP_SEQUENCES]: strings(body.stop_sequences),
-        [sc.ATTR_GEN_AI_REQUEST_STREAM]: body.stream ? true : undefined,
-        [sc.ATTR_GEN_AI_OUTPUT_TYPE]: 'text',
-        ...serverAttributes(resource),
-      }),
+      attributes: () =>
+        defined({
+          [sc.ATTR_GEN_AI_OPERATION_NAME]: 'chat',
+          [sc.ATTR_GEN_AI_PROVIDER_NAME]: providerName(resource),
+          [sc.ATTR_GEN_AI_REQUEST_MODEL]: model,
+          [sc.ATTR_GEN_AI_REQUEST_MAX_TOKENS]: num(body.max_tokens),
+          [sc.ATTR_GEN_AI_REQUEST_TEMPERATURE]: num(body.temperature),
+          [sc.ATTR_GEN_AI_REQUEST_TOP_P]: num(body.top_p),
+          [sc.ATTR_GEN_AI_REQUEST_TOP_K]: num(body.top_k),
+          [sc.ATTR_GEN_AI_REQUEST_STOP_SEQUENCES]: strings(body.stop_sequences),
+          [sc.ATTR_GEN_AI_REQUEST_STREAM]: body.stream ? true : undefined,
+          [sc.ATTR_GEN_AI_OUTPUT_TYPE]: 'text',
+          ...serverAttributes(resource),
+        }),
     };
   };
 }

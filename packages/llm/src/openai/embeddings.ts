@@ -26,14 +26,15 @@ export const embeddings: Adapter = {
       api: 'openai.embeddings.create',
       model,
       stream: false,
-      attributes: defined({
-        [sc.ATTR_GEN_AI_OPERATION_NAME]: 'embeddings',
-        [sc.ATTR_GEN_AI_PROVIDER_NAME]: providerName(resource),
-        [sc.ATTR_GEN_AI_REQUEST_MODEL]: model,
-        [sc.ATTR_GEN_AI_REQUEST_ENCODING_FORMATS]: strings(body.encoding_format),
-        [sc.ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT]: num(body.dimensions),
-        ...serverAttributes(resource),
-      }),
+      attributes: () =>
+        defined({
+          [sc.ATTR_GEN_AI_OPERATION_NAME]: 'embeddings',
+          [sc.ATTR_GEN_AI_PROVIDER_NAME]: providerName(resource),
+          [sc.ATTR_GEN_AI_REQUEST_MODEL]: model,
+          [sc.ATTR_GEN_AI_REQUEST_ENCODING_FORMATS]: strings(body.encoding_format),
+          [sc.ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT]: num(body.dimensions),
+          ...serverAttributes(resource),
+        }),
     };
   },
   inputSlots: embeddingSlots,
