@@ -13,6 +13,8 @@ const KEY = Symbol.for('palisade.llm.loader');
 
 /** Whether `module.registerHooks` can run import-in-the-middle in-thread (it reads the Node version). */
 function syncHooksWork(): boolean {
+  // Without module.registerHooks (Node < 22.15) there is nothing to ask import-in-the-middle about.
+  if (typeof (Module as { registerHooks?: unknown }).registerHooks !== 'function') return false;
   try {
     const { supportsSyncHooks } = require('import-in-the-middle/supports-sync-hooks.mjs') as { supportsSyncHooks(): boolean };
     return supportsSyncHooks();
