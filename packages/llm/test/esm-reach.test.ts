@@ -17,6 +17,8 @@ t.test('mayImportESM: what counts as a way to load an ES module', async (t) => {
     'var a=1;import{b}from"c";',
     "load(`${import('x')}`)",
     "import(`./${name}.mjs`)",
+    // The usual way TypeScript-compiled CommonJS keeps a dynamic import: in a string given to Function.
+    "const dynamicImport = new Function('specifier', 'return import(specifier)');",
   ];
   const no = [
     "const registry = { import: (x) => x }; registry.import('x');",
