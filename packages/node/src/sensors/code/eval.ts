@@ -1,6 +1,7 @@
 import { activeRuntime, deniedError } from '@palisade/core';
 import { insideSensor } from '../../reentry.js';
 import { guardSource, sourceDetail } from './common.js';
+import { functionForCaller } from './function-referrer.js';
 
 /**
  * `eval` and the Function constructors → `code.eval`.
@@ -49,9 +50,15 @@ function guardConstructor(original: AnyFn, kind: string): AnyFn {
     if (!insideSensor() && activeRuntime()) guardSource('code.eval', kind, kind, functionSource(kind, strings));
     return strings;
   };
+  // V8 builds (and validates) the function; code with an import is then made again so it resolves against the app's file.
+  const build = (target: AnyFn, strings: string[], newTarget: AnyFn): object => {
+    const made = Reflect.construct(target, strings, newTarget) as object;
+    if (newTarget !== target) return made; // a subclass of Function: V8's object, as asked
+    return functionForCaller(functionSource(kind, strings), strings) ?? made;
+  };
   const proxy: AnyFn = new Proxy(original, {
-    apply: (target, _this, args: unknown[]): unknown => Reflect.construct(target, check(args)),
-    construct: (target, args: unknown[], newTarget: AnyFn): object => Reflect.construct(target, check(args), newTarget === proxy ? target : newTarget) as object,
+    apply: (target, _this, args: unknown[]): unknown => build(target, check(args), target),
+    construct: (target, args: unknown[], newTarget: AnyFn): object => build(target, check(args), newTarget === proxy ? target : newTarget),
     // Object.getPrototypeOf(AsyncFunction) is Function itself: hand out the guarded one.
     getPrototypeOf: (target): object | null => {
       const proto = Reflect.getPrototypeOf(target);
