@@ -117,6 +117,20 @@ const DEFAULT_PORTS: Readonly<Record<string, number>> = { 'http:': 80, 'https:':
 
 /** Host and port of a network URL (http, https, ws, wss); undefined for others or invalid ones. */
 export function urlTarget(href: string): EndpointTarget | undefined {
+  // An app fetches the same URLs over and over (an LLM client, one endpoint): parsed once each.
+  let t = hrefCache.get(href);
+  if (t === undefined) {
+    t = parseUrlTarget(href) ?? null;
+    if (href.length > MAX_CACHED_URL) return t ?? undefined;
+    if (hrefCache.size >= CACHE_LIMIT) hrefCache.clear();
+    hrefCache.set(href, t);
+  }
+  return t ?? undefined;
+}
+
+const hrefCache = new Map<string, EndpointTarget | null>();
+
+function parseUrlTarget(href: string): EndpointTarget | undefined {
   let u: URL;
   try {
     u = new URLClass(href);
@@ -129,18 +143,9 @@ export function urlTarget(href: string): EndpointTarget | undefined {
   return destination(host, u.port === '' ? fallback : Number(u.port));
 }
 
-const originCache = new Map<string, EndpointTarget | null>();
-
-/** `urlTarget` for origins (`http://host:port`), cached: an app talks to few origins. */
+/** `urlTarget` for origins (`http://host:port`). */
 export function originTarget(origin: string): EndpointTarget | undefined {
-  let t = originCache.get(origin);
-  if (t === undefined) {
-    t = urlTarget(origin) ?? null;
-    if (origin.length > MAX_CACHED_URL) return t ?? undefined;
-    if (originCache.size >= CACHE_LIMIT) originCache.clear();
-    originCache.set(origin, t);
-  }
-  return t ?? undefined;
+  return urlTarget(origin);
 }
 
 type AgentLike = object & {
