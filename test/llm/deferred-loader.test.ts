@@ -34,7 +34,8 @@ ${ASK('OpenAI')}.then((denied) => console.log(JSON.stringify({ hookLoaded, state
 
 t.test('a dynamic import in a required CommonJS module starts the loader before it runs', async (t) => {
   const r = await runProtected({
-    policy: POLICY,
+    // A restrictive fs.read allow list: starting the loader late is Palisade's own I/O, never the app's decision.
+    policy: { ...POLICY, allow: { ...POLICY.allow, 'fs.read': ['${cwd}/**'] }, audit: { path: '${cwd}/palisade-audit.jsonl' } },
     scriptName: 'app.cjs',
     files: { 'lib/ask.cjs': `module.exports = async () => { const { default: OpenAI } = await import /* the ES build */ ('openai'); return ${ASK('OpenAI')}; };` },
     script: `const before = ${STATE};
@@ -42,6 +43,12 @@ require('./lib/ask.cjs')().then((denied) => console.log(JSON.stringify({ before,
   });
   t.equal(r.code, 0, r.stderr);
   t.same(r.json[0], { before: inThread ? 'sync' : 'deferred', after: inThread ? 'sync' : 'async', denied: 'ERR_PALISADE_DENIED' });
+  t.ok(r.audit.length > 0, 'the audit log was written');
+  t.same(
+    r.audit.filter((a) => a.type === 'decision' && a.capability === 'fs.read'),
+    [],
+    'no fs.read decision recorded for Palisade finding its loader hook',
+  );
 });
 
 t.test('require() of an ES module that imports the SDK starts the loader too', async (t) => {

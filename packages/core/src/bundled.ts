@@ -1,5 +1,9 @@
-import { existsSync } from 'node:fs';
+import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
+// Bound before any sensor patches fs: looking for a bundle is Palisade's own I/O, which may happen
+// after the sensors are in place (the SDK loader deferred until the app loads an ES module).
+const { existsSync } = fs;
 
 /**
  * The build's one-file bundle of a module that runs in Node's module-loader thread (`x.js` →

@@ -12,6 +12,9 @@ import { dirname, extname, join, resolve } from 'node:path';
 
 const WORD = /\bimport\b/g;
 
+// Bound before any sensor patches fs: reading the entry point is Palisade's own I/O.
+const { readFileSync } = fs;
+
 /**
  * Whether CommonJS source (or an ES module compiled through `require`) may
  * load an ES module: a dynamic `import(…)`, or a static import statement.
@@ -127,7 +130,7 @@ function packageType(dir: string, read: (file: string) => string | undefined): s
 
 function readText(file: string): string | undefined {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
