@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { dirname, extname, join, resolve } from 'node:path';
+import { isRegister, preloads, splitNodeOptions } from '@palisade/core';
 
 /**
  * Whether a CommonJS app can reach an ES module, read from what it runs. On
@@ -69,8 +70,8 @@ export interface EntryFacts {
   readonly argv: readonly string[];
   readonly execArgv: readonly string[];
   readonly nodeOptions: string | undefined;
-  /** This preload's own `--import`/`--require` value is one of these. */
-  readonly ownPreloads: readonly string[];
+  /** Palisade's register module (an `--import` of it is not another preload). */
+  readonly registerPath?: string | undefined;
   readonly readText?: (file: string) => string | undefined;
 }
 
@@ -85,15 +86,9 @@ const OPTIONS_WITH_ESM = /^--(?:experimental-)?loader(?:=|$)|^--experimental-def
  */
 export function entryIsCommonJS(facts: EntryFacts): boolean {
   const read = facts.readText ?? readText;
-  const args = [...(facts.nodeOptions?.split(/\s+/).filter(Boolean) ?? []), ...facts.execArgv];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (OPTIONS_WITH_ESM.test(a)) return false;
-    if (a === '--import' || a.startsWith('--import=')) {
-      const value = a === '--import' ? args[++i] : a.slice('--import='.length);
-      if (value === undefined || !facts.ownPreloads.includes(value)) return false;
-    }
-  }
+  const args = [...splitNodeOptions(facts.nodeOptions ?? ''), ...facts.execArgv];
+  if (args.some((a) => OPTIONS_WITH_ESM.test(a))) return false;
+  if (preloads(args, ['import']).some((spec) => !isRegister(spec, facts.registerPath))) return false;
   const main = facts.argv[1];
   if (!main) return false;
   let file: string;

@@ -32,10 +32,10 @@ function syncHooksWork(): boolean {
  * Synchronous in-thread hooks where Node supports them, else the off-thread
  * `module.register` loader; for a CommonJS entry point, that one is deferred
  * until the app's code shows it may load an ES module (see esm-reach.ts).
- * `ownPreloads`: the values of `--import` that name this preload, so that
- * another `--import` is noticed. Returns how it registered.
+ * `registerPath`: Palisade's register module, so that another `--import` is
+ * noticed. Returns how it registered.
  */
-export function registerLlmLoader(options: { readonly ownPreloads?: readonly string[] } = {}): LoaderState | 'already' | 'no-sdk' {
+export function registerLlmLoader(options: { readonly registerPath?: string } = {}): LoaderState | 'already' | 'no-sdk' {
   const g = globalThis as { [KEY]?: LoaderState };
   if (g[KEY]) return 'already';
   const include = [...LLM_MODULES, ...ENTRY_URLS];
@@ -53,7 +53,7 @@ export function registerLlmLoader(options: { readonly ownPreloads?: readonly str
       g[KEY] = 'async';
       registerAsync(bundledOr(new URL('./iitm-hook.js', import.meta.url)), { data: { include } });
     };
-    const commonJS = isMainThread && entryIsCommonJS({ argv: process.argv, execArgv: process.execArgv, nodeOptions: process.env.NODE_OPTIONS, ownPreloads: options.ownPreloads ?? [] });
+    const commonJS = isMainThread && entryIsCommonJS({ argv: process.argv, execArgv: process.execArgv, nodeOptions: process.env.NODE_OPTIONS, registerPath: options.registerPath });
     if (commonJS) {
       g[KEY] = 'deferred';
       deferUntilESM(start);

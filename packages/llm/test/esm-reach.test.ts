@@ -48,12 +48,10 @@ t.test('entryIsCommonJS: only a CommonJS entry with nothing else loading ES modu
     broken: { 'package.json': '{ not json', 'a.js': "require('x')" },
     'tool.ts': 'const a: number = 1;',
   });
-  const own = ['palisade/register'];
   const facts = (main: string | undefined, execArgv: string[] = ['--import', 'palisade/register'], nodeOptions?: string) => ({
     argv: main === undefined ? [process.execPath] : [process.execPath, join(root, main)],
     execArgv,
     nodeOptions,
-    ownPreloads: own,
   });
   t.equal(entryIsCommonJS(facts('app.cjs')), true, '.cjs');
   t.equal(entryIsCommonJS(facts('plain.js')), true, 'typeless .js without import or export');

@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { isRegister, preloads, splitNodeOptions } from '@palisade/core';
+
+export { splitNodeOptions };
 
 /**
  * Startup check: Palisade protects what is loaded after it. A module loaded
@@ -41,51 +43,6 @@ export function sensitivePackages(files: readonly string[]): string[] {
     if (name && SENSITIVE.includes(name)) found.add(name);
   }
   return [...found].sort();
-}
-
-/** NODE_OPTIONS split the way Node splits it: spaces separate, double quotes group, backslash escapes inside quotes. */
-export function splitNodeOptions(text: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let inQuotes = false;
-  let has = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (inQuotes && c === '\\' && i + 1 < text.length) {
-      cur += text[++i];
-    } else if (c === '"') {
-      inQuotes = !inQuotes;
-      has = true;
-    } else if (c === ' ' && !inQuotes) {
-      if (has) out.push(cur);
-      cur = '';
-      has = false;
-    } else {
-      cur += c;
-      has = true;
-    }
-  }
-  if (has) out.push(cur);
-  return out;
-}
-
-/** Values of --import / --require / -r in an argument list. */
-export function preloads(args: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if ((a === '--import' || a === '--require' || a === '-r') && i + 1 < args.length) out.push(args[++i]!);
-    else if (a.startsWith('--import=')) out.push(a.slice(9));
-    else if (a.startsWith('--require=')) out.push(a.slice(10));
-  }
-  return out;
-}
-
-/** Whether a preload specifier names Palisade's register module. */
-export function isRegister(spec: string, registerPath: string | undefined): boolean {
-  const s = spec.replace(/^"(.*)"$/, '$1');
-  if (registerPath && (s === registerPath || s === pathToFileURL(registerPath).href)) return true;
-  return /(?:^|\/)palisade\/(?:dist\/)?register(?:\.js)?$/.test(s);
 }
 
 export interface PreloadReport {

@@ -7,7 +7,6 @@ import {
   dnsServerTarget,
   httpRequestTarget,
   isLiteralIP,
-  originTarget,
   portOf,
   reverseName,
   socketPathOf,
@@ -84,8 +83,8 @@ t.test('URLs and origins: host and port, default ports by scheme', async (t) => 
   t.same(urlTarget('wss://a.example'), { host: 'a.example', port: 443 });
   t.equal(urlTarget('data:text/plain,x'), undefined);
   t.equal(urlTarget('not a url'), undefined);
-  t.same(originTarget('http://127.0.0.1:3000'), { host: '127.0.0.1', port: 3000 });
-  t.equal(originTarget('http://127.0.0.1:3000'), originTarget('http://127.0.0.1:3000'), 'cached');
+  t.same(urlTarget('http://127.0.0.1:3000'), { host: '127.0.0.1', port: 3000 });
+  t.equal(urlTarget('http://127.0.0.1:3000/v1/chat'), urlTarget('http://127.0.0.1:3000/v1/chat'), 'cached');
 });
 
 t.test('http request arguments are read as ClientRequest reads them', async (t) => {

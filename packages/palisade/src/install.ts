@@ -1,14 +1,13 @@
-import { fileURLToPath } from 'node:url';
-import { activeRuntime, bundledOr } from '@palisade/core';
+import { activeRuntime } from '@palisade/core';
 import { installLlmSensors, preloadDetectors } from '@palisade/llm';
 import { checkPreload, installNodeSensors, setChildPreload, setCodeInspector, setWorkerPreload } from '@palisade/node';
 import { inspectCode } from './code-inspection.js';
+import { registerPath } from './register-path.js';
 
-// Worker threads load Palisade through this module (see the code sensors).
-// The bundled preload when the build made it (it starts faster), else the module itself.
-const registerPath = fileURLToPath(bundledOr(new URL('./register.js', import.meta.url)));
-
-/** Installs every sensor package. A sensor that fails to install is reported, never fatal to the app. */
+/**
+ * Installs every sensor package. A sensor that fails to install is reported, never fatal to the app.
+ * Worker threads and child processes load Palisade through the register module (see the code sensors).
+ */
 export function installSensors(): void {
   const rt = activeRuntime();
   try {

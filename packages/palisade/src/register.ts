@@ -8,19 +8,14 @@
  * problem printed. Palisade never runs unprotected without saying so.
  */
 import './own-dir.js';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import workerThreads, { getEnvironmentData, isMainThread } from 'node:worker_threads';
 import { PalisadePolicyError, RECOMMENDED_POLICY, activeRuntime, init } from '@palisade/core';
 import { INHERIT_KEY, type Inherited } from '@palisade/node';
 import { registerLlmLoader } from '@palisade/llm';
 import { guardLoaderThread } from './guard-loader-thread.js';
 import { installSensors } from './install.js';
+import { registerPath } from './register-path.js';
 import { setupTelemetry } from './telemetry-sdk.js';
-
-// How this preload can be named to node: the package path, or either file (bundled or not) as path or URL.
-const here = dirname(fileURLToPath(import.meta.url));
-const OWN_PRELOADS = ['palisade/register', ...['register.js', 'register.bundle.js'].flatMap((f) => [join(here, f), pathToFileURL(join(here, f)).href])];
 
 function start(): void {
   if (activeRuntime()) return; // already registered (both --import and --require given)
@@ -55,7 +50,7 @@ function start(): void {
   }
   try {
     // Before the app's imports, so ESM imports of the LLM SDKs can be hooked.
-    registerLlmLoader({ ownPreloads: OWN_PRELOADS });
+    registerLlmLoader({ registerPath });
   } catch (err) {
     activeRuntime()?.recorder.internalError('llm loader', err);
   }

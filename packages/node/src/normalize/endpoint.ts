@@ -143,11 +143,6 @@ function parseUrlTarget(href: string): EndpointTarget | undefined {
   return destination(host, u.port === '' ? fallback : Number(u.port));
 }
 
-/** `urlTarget` for origins (`http://host:port`). */
-export function originTarget(origin: string): EndpointTarget | undefined {
-  return urlTarget(origin);
-}
-
 type AgentLike = object & {
   readonly defaultPort?: unknown;
   readonly protocol?: unknown;

@@ -64,6 +64,8 @@ function invalidArgv0(v: unknown): boolean {
 
 export interface ExecFileCall extends SpawnCall {
   readonly callback: ((...a: unknown[]) => unknown) | undefined;
+  /** The options object as the caller gave it (Node still reads some options from it, inherited ones included). */
+  readonly given?: unknown;
 }
 
 export interface ForkCall extends SpawnCall {
@@ -225,6 +227,7 @@ export function execFileCall(file: unknown, args: unknown, options: unknown, cal
     argv0: typeof o.argv0 === 'string' ? o.argv0 : undefined,
     cwd,
     callback: typeof cb === 'function' ? (cb as (...a: unknown[]) => unknown) : undefined,
+    given: opts,
   };
 }
 

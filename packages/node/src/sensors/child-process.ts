@@ -238,7 +238,7 @@ function execFileSyncWrapper(original: AnyFn): AnyFn {
     if (!rt) return apply(original, this, arguments);
     const call = execFileCall(file, args, options, undefined);
     if (isRejected(call)) return apply(original, this, call.rejected ?? arguments);
-    const stdio = inheritedStdio(isArray(args) || args == null || typeof args !== 'object' ? options : args);
+    const stdio = inheritedStdio(call.given);
     const { exe, argv } = commandOf(call);
     const plan = planSpawn(rt, 'child_process.execFileSync', exe, call.argv0, argv, call.cwd, call.options.env);
     if (plan.denied) return throwDeniedSync(deniedError(plan.denied));

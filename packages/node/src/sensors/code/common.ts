@@ -105,13 +105,17 @@ export function warnOnce(code: string, message: string): void {
  * internals that evaluate other text stay checked.
  */
 function calledFromNodeInternals(): boolean {
-  const sites = callSites(12, calledFromNodeInternals);
+  return callerOutsidePalisade().startsWith('node:internal/');
+}
+
+/** File name (path, file: URL or `node:…`) of the first caller outside Palisade; '' when it has none (eval'd code) or there is none. */
+export function callerOutsidePalisade(): string {
   const own = internalDirs();
-  for (const site of sites) {
+  for (const site of callSites(16, callerOutsidePalisade)) {
     const file = site.getFileName() ?? '';
     const path = file.startsWith('file:') ? fileURLToPath(file) : file;
-    if (own.some((d) => path.startsWith(d))) continue;
-    return file.startsWith('node:internal/');
+    if (file && own.some((d) => path.startsWith(d))) continue;
+    return file;
   }
-  return false;
+  return '';
 }

@@ -54,7 +54,7 @@ function guardConstructor(original: AnyFn, kind: string): AnyFn {
   const build = (target: AnyFn, strings: string[], newTarget: AnyFn): object => {
     const made = Reflect.construct(target, strings, newTarget) as object;
     if (newTarget !== target) return made; // a subclass of Function: V8's object, as asked
-    return functionForCaller(functionSource(kind, strings), strings) ?? made;
+    return functionForCaller(strings, () => functionSource(kind, strings)) ?? made;
   };
   const proxy: AnyFn = new Proxy(original, {
     apply: (target, _this, args: unknown[]): unknown => build(target, check(args), target),

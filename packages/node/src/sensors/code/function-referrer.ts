@@ -1,7 +1,6 @@
 import vm from 'node:vm';
-import { fileURLToPath } from 'node:url';
-import { callSites, internalDirs } from '@palisade/core';
 import { originalOf } from '../../wrap.js';
+import { callerOutsidePalisade } from './common.js';
 
 /**
  * A dynamic `import()` in code made by `new Function(…)` resolves against the
@@ -19,20 +18,6 @@ const loader: Loader | undefined = (vm as { constants?: { USE_MAIN_CONTEXT_DEFAU
 const runInThisContext = originalOf(vm.runInThisContext);
 const FEATURE = 'USE_MAIN_CONTEXT_DEFAULT_LOADER';
 let silenced = false;
-
-/** The first calling file outside Palisade (a path or file: URL), or undefined (Node's own code, eval'd code). */
-function appCaller(): string | undefined {
-  const own = internalDirs();
-  for (const site of callSites(16, appCaller)) {
-    const file = site.getFileName();
-    if (!file) return undefined;
-    if (file.startsWith('node:')) return undefined;
-    const path = file.startsWith('file:') ? fileURLToPath(file) : file;
-    if (own.some((d) => path.startsWith(d))) continue;
-    return file;
-  }
-  return undefined;
-}
 
 /**
  * Node announces that loader option as experimental on its first use, once per
@@ -58,18 +43,20 @@ function silenceOnce(): void {
 }
 
 /**
- * The function `source` (what V8 built for `new Function`, already validated
- * by V8's own constructor, so it is one function literal and evaluating it
- * runs nothing), compiled so that its imports resolve against the app's
- * calling file; undefined when that does not apply.
+ * For Function arguments `strings` with an import: the function again, from
+ * `source()` (what V8 built for `new Function`, already validated by V8's own
+ * constructor, so it is one function literal and evaluating it runs nothing),
+ * compiled so that its imports resolve against the app's calling file;
+ * undefined when that does not apply.
  */
-export function functionForCaller(source: string, strings: readonly string[]): ((...a: unknown[]) => unknown) | undefined {
+export function functionForCaller(strings: readonly string[], source: () => string): ((...a: unknown[]) => unknown) | undefined {
   if (loader === undefined || !strings.some((s) => s.includes('import'))) return undefined;
-  const filename = appCaller();
-  if (filename === undefined) return undefined;
+  const filename = callerOutsidePalisade();
+  // Only an app file: Node's own code and eval'd code keep V8's function.
+  if (filename === '' || filename.startsWith('node:')) return undefined;
   try {
     silenceOnce();
-    const fn = runInThisContext(source, { filename, importModuleDynamically: loader }) as unknown;
+    const fn = runInThisContext(source(), { filename, importModuleDynamically: loader }) as unknown;
     return typeof fn === 'function' ? (fn as (...a: unknown[]) => unknown) : undefined;
   } catch {
     return undefined;

@@ -1,7 +1,7 @@
 import dc from 'node:diagnostics_channel';
 import { type EndpointTarget, activeRuntime, deniedError } from '@palisade/core';
 import { wrap } from '../../wrap.js';
-import { originTarget, urlTarget } from '../../normalize/endpoint.js';
+import { urlTarget } from '../../normalize/endpoint.js';
 
 type FetchFn = (input: unknown, init?: unknown) => Promise<unknown>;
 
@@ -91,7 +91,7 @@ function onRequestCreate(message: unknown): void {
     if (req === undefined || req === null) return;
     const origin = req.origin;
     const href = typeof origin === 'string' ? origin : (origin as { origin?: unknown } | null)?.origin;
-    if (typeof href === 'string' && checkTarget(req, originTarget(href))) return;
+    if (typeof href === 'string' && checkTarget(req, urlTarget(href))) return;
     // Absolute-form paths (requests through an HTTP proxy) name the real target.
     const path = req.path;
     if (typeof path === 'string' && (path.startsWith('http://') || path.startsWith('https://'))) checkTarget(req, urlTarget(path));

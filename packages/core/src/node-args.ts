@@ -1,0 +1,53 @@
+import { pathToFileURL } from 'node:url';
+
+// How Node's command line names preloads: shared by the preload check and the LLM loader.
+
+/** NODE_OPTIONS split the way Node splits it: spaces separate, double quotes group, backslash escapes inside quotes. */
+export function splitNodeOptions(text: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let inQuotes = false;
+  let has = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inQuotes && c === '\\' && i + 1 < text.length) {
+      cur += text[++i];
+    } else if (c === '"') {
+      inQuotes = !inQuotes;
+      has = true;
+    } else if (c === ' ' && !inQuotes) {
+      if (has) out.push(cur);
+      cur = '';
+      has = false;
+    } else {
+      cur += c;
+      has = true;
+    }
+  }
+  if (has) out.push(cur);
+  return out;
+}
+
+/** Values of --import and/or --require / -r in an argument list. */
+export function preloads(args: readonly string[], kinds: ReadonlyArray<'import' | 'require'> = ['import', 'require']): string[] {
+  const imports = kinds.includes('import');
+  const requires = kinds.includes('require');
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const flag = a === '--import' ? imports : a === '--require' || a === '-r' ? requires : undefined;
+    if (flag !== undefined) {
+      if (i + 1 < args.length && flag) out.push(args[i + 1]!);
+      i++;
+    } else if (imports && a.startsWith('--import=')) out.push(a.slice(9));
+    else if (requires && a.startsWith('--require=')) out.push(a.slice(10));
+  }
+  return out;
+}
+
+/** Whether a preload specifier names Palisade's register module. */
+export function isRegister(spec: string, registerPath: string | undefined): boolean {
+  const s = spec.replace(/^"(.*)"$/, '$1');
+  if (registerPath && (s === registerPath || s === pathToFileURL(registerPath).href)) return true;
+  return /(?:^|\/)palisade\/(?:dist\/)?register(?:\.bundle)?(?:\.js)?$/.test(s);
+}
