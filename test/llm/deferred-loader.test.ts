@@ -23,13 +23,15 @@ t.test('a CommonJS app that only requires the SDK: no loader thread, the SDK hoo
     script: `/** @param {import('openai').OpenAI} c */
 const hookLoaded = Object.keys(require.cache).some((k) => k.includes('require-in-the-middle'));
 const OpenAI = require('openai');
+const importHookLoaded = Object.keys(require.cache).some((k) => k.includes('import-in-the-middle'));
 const registry = { import: (x) => x };
 registry.import('x');
-${ASK('OpenAI')}.then((denied) => console.log(JSON.stringify({ hookLoaded, state: ${STATE}, denied })));`,
+${ASK('OpenAI')}.then((denied) => console.log(JSON.stringify({ hookLoaded, importHookLoaded, state: ${STATE}, denied })));`,
   });
   t.equal(r.code, 0, r.stderr);
-  // require-in-the-middle itself loads only with the first require that may reach an SDK.
-  t.same(r.json[0], { hookLoaded: false, state: inThread ? 'sync' : 'deferred', denied: 'ERR_PALISADE_DENIED' });
+  // require-in-the-middle itself loads only with the first require that may reach an SDK; import-in-the-middle
+  // only with the loader that feeds it (in-thread hooks on Node >= 22.15 start with the process).
+  t.same(r.json[0], { hookLoaded: false, importHookLoaded: inThread, state: inThread ? 'sync' : 'deferred', denied: 'ERR_PALISADE_DENIED' });
 });
 
 t.test('a dynamic import in a required CommonJS module starts the loader before it runs', async (t) => {

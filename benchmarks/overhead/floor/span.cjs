@@ -21,9 +21,21 @@ const SCALE = Number(process.env.BENCH_SCALE || 1);
 const BATCHES = Math.max(1, Number(process.env.BENCH_BATCHES || 5));
 const N = Math.max(1, Math.round(2000 * SCALE));
 
+// palisade/register's processor: the SDK's BatchSpanProcessor, each full batch handed to the exporter at
+// once (span-queue.js), so that a span per call means a span exported per call, as there; the processor
+// alone would drop most spans of these synchronous batches and never encode them.
+const { exportEveryBatch, queueLimits } = require(path.join(__dirname, '..', '..', '..', 'packages', 'palisade', 'dist', 'span-queue.js'));
+const limits = queueLimits(process.env);
+const exporter = new OTLPTraceExporter({ concurrencyLimit: 64 });
+const watch = exportEveryBatch(new BatchSpanProcessor(exporter, { ...limits }), limits, () => {});
+const exportSpans = exporter.export.bind(exporter);
+exporter.export = (spans, done) => {
+  watch.handedOver(spans.length);
+  exportSpans(spans, done);
+};
 const provider = new BasicTracerProvider({
   resource: resourceFromAttributes({ 'service.name': 'palisade-bench-floor' }),
-  spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
+  spanProcessors: [watch.processor],
 });
 const tracer = provider.getTracer('floor');
 const INTERNAL = api.SpanKind.INTERNAL;

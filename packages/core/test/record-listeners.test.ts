@@ -85,7 +85,7 @@ t.test('allowed operations are not recorded in enforce mode', async (t) => {
   enforce('tool.call', 'search');
   enforce('fs.read', '/x');
   t.same(records, []);
-  t.same(stats(), { recorded: 0, denied: 0, alerted: 0, learned: 0, detections: 0, listenerErrors: 0, telemetryErrors: 0, auditFailures: 0, auditDropped: 0, guardErrors: 0, reloadErrors: 0, internalErrors: 0 });
+  t.same(stats(), { recorded: 0, denied: 0, alerted: 0, learned: 0, detections: 0, listenerErrors: 0, telemetryErrors: 0, spansLost: 0, auditFailures: 0, auditDropped: 0, guardErrors: 0, reloadErrors: 0, internalErrors: 0 });
 });
 
 t.test('on() returns a remover; off() removes; listeners outlive policy swaps', async (t) => {

@@ -173,12 +173,22 @@ export class CallGuard {
     return { arguments: this.guardArguments(call.arguments) };
   }
 
-  response(attrs: Attributes): void {
-    this.span.setAll(attrs);
+  /** Span attributes about the response; a function is called only while the span records. */
+  response(attrs: Attributes | (() => Attributes)): void {
+    if (this.span.recording) this.span.setAll(typeof attrs === 'function' ? attrs() : attrs);
   }
 
-  outputMessages(messages: readonly GenAiMessage[]): void {
-    if (this.redactContent && messages.length > 0) this.span.set(sc.ATTR_GEN_AI_OUTPUT_MESSAGES, messagesJson(messages, this.redactContent));
+  /** True when the span keeps message content: only then are output messages worth putting together. */
+  get recordsContent(): boolean {
+    return this.redactContent !== undefined;
+  }
+
+  /** The output messages for the span, when it keeps content; a function is called only then. */
+  outputMessages(messages: readonly GenAiMessage[] | (() => readonly GenAiMessage[])): void {
+    const redact = this.redactContent;
+    if (!redact) return;
+    const list = typeof messages === 'function' ? messages() : messages;
+    if (list.length > 0) this.span.set(sc.ATTR_GEN_AI_OUTPUT_MESSAGES, messagesJson(list, redact));
   }
 
   /** Ends the span, with the guards' totals. */

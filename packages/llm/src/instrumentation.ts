@@ -74,13 +74,27 @@ export function installLlmSensors(): void {
   if (g[KEY]) return;
   g[KEY] = true;
   hookRequireOnFirstSight();
+  for (const [file, mod] of Object.entries(requireHere.cache)) {
+    const name = nameOf(file);
+    if (name && mod) patch(name, mod.exports);
+  }
+}
+
+const IMPORT_KEY = Symbol.for('palisade.llm.importHooked');
+
+/**
+ * Patches the SDKs' ES-module copies as import-in-the-middle's loader hands
+ * them over. Only Palisade's own registration of that loader (loader.ts) makes
+ * those hand-overs, so import-in-the-middle loads with it, not at install (it
+ * replays modules it already saw, so the order of the two does not matter).
+ */
+export function hookSDKImports(): void {
+  const g = globalThis as { [IMPORT_KEY]?: boolean };
+  if (g[IMPORT_KEY]) return;
+  g[IMPORT_KEY] = true;
   const iitm = requireHere('import-in-the-middle') as typeof import('import-in-the-middle');
   iitm.addHook((url, namespace) => {
     const name = nameOf(url);
     if (name) patch(name, namespace);
   });
-  for (const [file, mod] of Object.entries(requireHere.cache)) {
-    const name = nameOf(file);
-    if (name && mod) patch(name, mod.exports);
-  }
 }

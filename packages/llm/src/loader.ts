@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { activeRuntime, bundledOr, wrap } from '@palisade/core';
 import { entryIsCommonJS, mayImportESM } from './esm-reach.js';
+import { hookSDKImports } from './instrumentation.js';
 
 const require = createRequire(import.meta.url);
 
@@ -41,6 +42,7 @@ export function registerLlmLoader(options: { readonly registerPath?: string } = 
   const include = [...LLM_MODULES, ...ENTRY_URLS];
   if (syncHooksWork()) {
     const hooks = require('import-in-the-middle/register-hooks.mjs') as { register(o: { include: unknown[] }): void };
+    hookSDKImports();
     hooks.register({ include });
     shortCircuitBuiltins();
     g[KEY] = 'sync';
@@ -51,6 +53,7 @@ export function registerLlmLoader(options: { readonly registerPath?: string } = 
     if (!sdkInstalled()) return 'no-sdk';
     const start = () => {
       g[KEY] = 'async';
+      hookSDKImports();
       registerAsync(bundledOr(new URL('./iitm-hook.js', import.meta.url)), { data: { include } });
     };
     const commonJS = isMainThread && entryIsCommonJS({ argv: process.argv, execArgv: process.execArgv, nodeOptions: process.env.NODE_OPTIONS, registerPath: options.registerPath });

@@ -1,5 +1,8 @@
 import type { Runtime, Verdict } from '@palisade/core';
 
+// Printable ASCII: NFKC leaves it as it is and it holds no zero-width characters.
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /**
  * The forms a model name is checked in. Providers treat `GPT-4o`, `gpt-4o `
  * and full-width look-alikes as the same model (or reject them), so a deny
@@ -8,6 +11,10 @@ import type { Runtime, Verdict } from '@palisade/core';
  */
 export function modelForms(model: string): string[] {
   const trimmed = model.trim();
+  if (PRINTABLE_ASCII.test(trimmed)) {
+    const lower = trimmed.toLowerCase();
+    return lower === trimmed ? [trimmed] : [trimmed, lower];
+  }
   const folded = trimmed.normalize('NFKC').replace(/[\u200b-\u200d\u2060\ufeff]/g, '').trim().toLowerCase();
   return folded === trimmed ? [trimmed] : [trimmed, folded];
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import t from 'tap';
 import { modelForms } from '../src/index.js';
 import { Anthropic, Anthropic0, OpenAI, OpenAI4, anthropic, clearRecords, decisions, mock, openai, spans, usePolicy } from './helpers.js';
@@ -10,6 +11,22 @@ t.test('model name forms: trimmed, and folded after NFKC with zero-width charact
   t.same(modelForms(' GPT-4o '), ['GPT-4o', 'gpt-4o']);
   t.same(modelForms('ｇｐｔ-４ｏ'), ['ｇｐｔ-４ｏ', 'gpt-4o']);
   t.same(modelForms('gpt-\u200b4o'), ['gpt-\u200b4o', 'gpt-4o']);
+  t.same(modelForms('GPT-4o\t'), ['GPT-4o', 'gpt-4o'], 'a tab is trimmed');
+});
+
+t.test('model name forms: the printable-ASCII shortcut gives what the full folding gives', async (t) => {
+  const full = (model: string) => {
+    const trimmed = model.trim();
+    const folded = trimmed.normalize('NFKC').replace(/[\u200b-\u200d\u2060\ufeff]/g, '').trim().toLowerCase();
+    return folded === trimmed ? [trimmed] : [trimmed, folded];
+  };
+  const names = fc.oneof(
+    fc.string({ unit: fc.constantFrom(...'aAzZ09-_.: /\t\n\u00a0\u200b\uff47\u2126\u212a\u0130'.split('')) }),
+    fc.string({ unit: 'grapheme-ascii' }),
+    fc.string(),
+  );
+  fc.assert(fc.property(names, (name) => JSON.stringify(modelForms(name)) === JSON.stringify(full(name))), { numRuns: 3000 });
+  t.pass('same forms for 3,000 generated names');
 });
 
 t.test('a model outside the allow list fails before any network I/O, in every SDK and copy', async (t) => {

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { activeRuntime, runSuppressed, setFallbackTracerProvider } from '@palisade/core';
+import { exportEveryBatch, queueLimits } from './span-queue.js';
 
 // CommonJS loads synchronously, which `--require palisade/register` needs (no top-level await).
 const require = createRequire(import.meta.url);
@@ -34,7 +35,9 @@ export function setupTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryS
   if (kind === 'otlp') {
     exporter = onFirstExport(() => {
       const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
-      return new OTLPTraceExporter();
+      // Requests in flight before the exporter refuses a batch (its default is 30): room for a burst of
+      // 64 batches of 512 spans, about 11 MB of encoded spans.
+      return new OTLPTraceExporter({ concurrencyLimit: 64 });
     });
     endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` : 'http://localhost:4318/v1/traces');
   } else if (kind === 'console') {
@@ -42,10 +45,21 @@ export function setupTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryS
   } else {
     throw new Error(`OTEL_TRACES_EXPORTER=${kind} is not supported by palisade/register: use otlp, console or none`);
   }
-  suppressOwnExport(exporter);
+  let processor: import('@opentelemetry/sdk-trace-base').SpanProcessor;
+  let handedOver: ((n: number) => void) | undefined;
+  if (kind === 'console') processor = new base.SimpleSpanProcessor(exporter);
+  else {
+    const limits = queueLimits(env);
+    const watch = exportEveryBatch(new base.BatchSpanProcessor(exporter, { ...limits }), limits, (n) =>
+      spansLost(n, new Error(`span queue full (OTEL_BSP_MAX_QUEUE_SIZE=${limits.maxQueueSize}): spans dropped`)),
+    );
+    processor = watch.processor;
+    handedOver = watch.handedOver;
+  }
+  suppressOwnExport(exporter, handedOver);
   const provider = new base.BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME ?? 'palisade-app' }),
-    spanProcessors: [kind === 'console' ? new base.SimpleSpanProcessor(exporter) : new base.BatchSpanProcessor(exporter)],
+    spanProcessors: [processor],
   });
   setFallbackTracerProvider(provider);
   let done: Promise<void> | undefined;
@@ -71,31 +85,37 @@ function onFirstExport(make: () => SpanExporter): SpanExporter {
   };
 }
 
+/** Spans that will never reach the collector: counted, and reported as a telemetry fault. */
+function spansLost(n: number, error: unknown): void {
+  const recorder = activeRuntime()?.recorder;
+  if (!recorder) return;
+  recorder.stats.telemetryErrors++;
+  recorder.stats.spansLost += n;
+  recorder.internalError('telemetry export', error ?? new Error('span export failed'));
+}
+
 /**
  * The exporter's own requests pass the network sensors like any other; they
  * must not become spans, which would be exported in turn, and so on. An
  * export that fails (the collector refuses, the exporter throws) is counted
- * as a telemetry error and reported to `internal-error` listeners; the spans
- * are the SDK's to retry or drop, and the app never sees the failure.
+ * as a telemetry error, its spans as lost, and reported to `internal-error`
+ * listeners; the app never sees the failure. `handedOver` hears how many
+ * spans each export takes off the batch processor's queue.
  */
-function suppressOwnExport(exporter: SpanExporter): void {
+function suppressOwnExport(exporter: SpanExporter, handedOver?: (n: number) => void): void {
   const exportSpans = exporter.export.bind(exporter);
-  const failed = (error: unknown) => {
-    const recorder = activeRuntime()?.recorder;
-    if (!recorder) return;
-    recorder.stats.telemetryErrors++;
-    recorder.internalError('telemetry export', error ?? new Error('span export failed'));
-  };
-  exporter.export = (spans, done) =>
-    runSuppressed(() => {
+  exporter.export = (spans, done) => {
+    handedOver?.(spans.length);
+    return runSuppressed(() => {
       try {
         exportSpans(spans, (result) => {
-          if (result.code !== 0) failed(result.error); // ExportResultCode.SUCCESS is 0
+          if (result.code !== 0) spansLost(spans.length, result.error); // ExportResultCode.SUCCESS is 0
           done(result);
         });
       } catch (err) {
-        failed(err);
+        spansLost(spans.length, err);
         done({ code: 1, error: err as Error });
       }
     });
+  };
 }

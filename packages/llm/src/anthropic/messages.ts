@@ -104,7 +104,7 @@ function guardResponse(data: unknown, g: CallGuard): void {
     if (data.stop_reason === 'tool_use' && !kept.some((b) => isRecord(b) && b.type === 'tool_use')) data.stop_reason = 'end_turn';
   }
   const stop = str(data.stop_reason);
-  g.response(
+  g.response(() =>
     defined({
       [sc.ATTR_GEN_AI_RESPONSE_ID]: str(data.id),
       [sc.ATTR_GEN_AI_RESPONSE_MODEL]: str(data.model),

@@ -80,11 +80,13 @@ function guardResponse(data: unknown, g: CallGuard): void {
   if (!isRecord(data)) return;
   const choices = Array.isArray(data.choices) ? (data.choices as ChatChoice[]) : [];
   const out: GenAiMessage[] = [];
+  // The messages are put together for the span only when it keeps content.
+  const content = g.recordsContent;
   for (const choice of choices) {
     const msg = choice.message;
     if (!msg) continue;
     if (typeof msg.content === 'string') msg.content = g.outputText(msg.content);
-    const parts: Part[] = typeof msg.content === 'string' && msg.content ? [{ type: 'text', content: msg.content }] : [];
+    const parts: Part[] = content && typeof msg.content === 'string' && msg.content ? [{ type: 'text', content: msg.content }] : [];
     if (Array.isArray(msg.tool_calls)) {
       const kept = [];
       for (const tc of msg.tool_calls) {
@@ -97,7 +99,7 @@ function guardResponse(data: unknown, g: CallGuard): void {
         if (!r) continue;
         if (r.arguments !== fn.arguments) fn.arguments = r.arguments as string;
         kept.push(tc);
-        parts.push({ type: 'tool_call', id: tc.id, name: String(fn.name), arguments: parsedArguments(fn.arguments) });
+        if (content) parts.push({ type: 'tool_call', id: tc.id, name: String(fn.name), arguments: parsedArguments(fn.arguments) });
       }
       if (kept.length !== msg.tool_calls.length) {
         if (kept.length === 0) {
@@ -106,9 +108,9 @@ function guardResponse(data: unknown, g: CallGuard): void {
         } else msg.tool_calls = kept;
       }
     }
-    out.push({ role: 'assistant', parts, finish_reason: finishReason(choice.finish_reason ?? 'stop') });
+    if (content) out.push({ role: 'assistant', parts, finish_reason: finishReason(choice.finish_reason ?? 'stop') });
   }
-  g.response(
+  g.response(() =>
     defined({
       [sc.ATTR_GEN_AI_RESPONSE_ID]: str(data.id),
       [sc.ATTR_GEN_AI_RESPONSE_MODEL]: str(data.model),

@@ -43,7 +43,7 @@ export const embeddings: Adapter = {
     const first = Array.isArray(data.data) ? data.data[0] : undefined;
     const vec = isRecord(first) ? first.embedding : undefined;
     const usage = isRecord(data.usage) ? data.usage : {};
-    g.response(
+    g.response(() =>
       defined({
         [sc.ATTR_GEN_AI_RESPONSE_MODEL]: typeof data.model === 'string' ? data.model : undefined,
         [sc.ATTR_GEN_AI_USAGE_INPUT_TOKENS]: num(usage.prompt_tokens),

@@ -138,8 +138,8 @@ function guardResponseObject(resp: Record<string, unknown>, g: CallGuard, texts?
 function guardResponse(data: unknown, g: CallGuard): void {
   if (!isRecord(data)) return;
   guardResponseObject(data, g);
-  g.response(responseAttributes(data));
-  g.outputMessages(outputMessages(data));
+  g.response(() => responseAttributes(data));
+  g.outputMessages(() => outputMessages(data));
 }
 
 interface Channel {
