@@ -49,5 +49,5 @@ export function preloads(args: readonly string[], kinds: ReadonlyArray<'import' 
 export function isRegister(spec: string, registerPath: string | undefined): boolean {
   const s = spec.replace(/^"(.*)"$/, '$1');
   if (registerPath && (s === registerPath || s === pathToFileURL(registerPath).href)) return true;
-  return /(?:^|\/)palisade\/(?:dist\/)?register(?:\.bundle)?(?:\.js)?$/.test(s);
+  return /(?:^|\/)palisade\/(?:dist\/)?register(?:(?:\.bundle)?\.js|\.cjs)?$/.test(s);
 }

@@ -170,3 +170,34 @@ t.test('property: IPv6 spellings in a denied range are denied', async (t) => {
   );
   t.pass();
 });
+
+t.test('parseIP and parseCIDR give what ipaddr.js gives (they skip its general parser for dotted quads)', async (t) => {
+  const { parseCIDR, parseIP } = await import('../src/compile/host.js');
+  const { ipaddr } = await import('../src/cjs-deps.js');
+  const reference = (host: string) => (/^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) ? (ipaddr.IPv4.isValidFourPartDecimal(host) ? ipaddr.IPv4.parse(host) : null) : null);
+  const part = fc.oneof(fc.integer({ min: 0, max: 300 }).map(String), fc.constantFrom('00', '01', '007', '010', '255', '256', '999', '0'));
+  const quad = fc.tuple(part, part, part, part).map((p) => p.join('.'));
+  fc.assert(
+    fc.property(quad, (host) => {
+      const mine = parseIP(host);
+      const theirs = reference(host);
+      return (mine === null && theirs === null) || (mine !== null && theirs !== null && mine.toString() === theirs.toString() && mine.kind() === theirs.kind());
+    }),
+    { numRuns: 4000 },
+  );
+  const bits = fc.oneof(fc.integer({ min: 0, max: 40 }).map(String), fc.constantFrom('', '032', '08', '-1', '1.5', 'x'));
+  const cidr = fc.oneof(
+    fc.tuple(quad, bits).map(([q, b]) => `${q}/${b}`),
+    fc.constantFrom('fd00:ec2::254/128', 'fc00::/7', '::1/128', '127.1/8', '0x7f.0.0.1/8', '10.0.0.0', '/8', '10.0.0.0/8/8'),
+  );
+  const outcome = (f: () => [{ toString(): string; kind(): string }, number]) => {
+    try {
+      const [ip, n] = f();
+      return `${ip.kind()} ${ip.toString()}/${n}`;
+    } catch {
+      return 'error';
+    }
+  };
+  fc.assert(fc.property(cidr, (text) => outcome(() => parseCIDR(text)) === outcome(() => ipaddr.parseCIDR(text))), { numRuns: 4000 });
+  t.pass('same addresses, ranges and refusals for 8,000 generated inputs');
+});

@@ -9,4 +9,4 @@ export { HoldBack, DEFAULT_MAX_HOLD, type HoldBackOptions, type HoldBackHooks } 
 export type { ActedFinding, FindingAction } from './guards/detect.js';
 export { modelForms } from './model.js';
 export * as semconv from './semconv.js';
-export { detectors, preloadDetectors } from './detectors.js';
+export { detectors } from './detectors.js';

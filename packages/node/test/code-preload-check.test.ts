@@ -28,6 +28,10 @@ t.test('preloaded: --import / --require on the command line or in NODE_OPTIONS, 
   t.ok(preloaded(['--import=palisade/register']));
   t.ok(preloaded(['--require', REG]));
   t.ok(preloaded(['--import', 'file:///app/node_modules/palisade/dist/register.js']));
+  // The build's files behind palisade/register: the --import entry and the CommonJS preload.
+  t.ok(preloaded(['--import', '/app/node_modules/palisade/dist/register.bundle.js']));
+  t.ok(preloaded(['--require', '/app/node_modules/palisade/dist/register.cjs']));
+  t.notOk(preloaded(['--require', '/app/node_modules/palisade/dist/register.bundle.cjs']), 'the bundle itself is not a way to preload');
   t.ok(preloaded([], `--import=${JSON.stringify(REG)}`), 'the palisade run CLI form');
   t.notOk(preloaded([]));
   t.notOk(preloaded(['--import', 'tsx']));

@@ -1,5 +1,5 @@
 import { activeRuntime } from '@palisade/core';
-import { installLlmSensors, preloadDetectors } from '@palisade/llm';
+import { installLlmSensors } from '@palisade/llm';
 import { checkPreload, installNodeSensors, setChildPreload, setCodeInspector, setWorkerPreload } from '@palisade/node';
 import { inspectCode } from './code-inspection.js';
 import { registerPath } from './register-path.js';
@@ -20,7 +20,6 @@ export function installSensors(): void {
     rt?.recorder.internalError('node sensors', err);
   }
   try {
-    preloadDetectors();
     installLlmSensors();
   } catch (err) {
     rt?.recorder.internalError('llm sensors', err);

@@ -1,6 +1,5 @@
-import { ipaddr } from '../cjs-deps.js';
 import { NAMED_SET_NAMES, namedSet } from './ip-sets.js';
-import { type ParsedIP, addressIP, normalizeHost, parseIP } from './host.js';
+import { type ParsedIP, addressIP, normalizeHost, parseCIDR, parseIP } from './host.js';
 import { type PathPattern, PathRuleSet, parsePathPattern } from './path-pattern.js';
 import type { PlaceholderValues } from './placeholders.js';
 import { type ParseResult, type RuleRef, earlier, fail, ok } from './rule.js';
@@ -50,7 +49,7 @@ function parseHost(text: string, capability: 'net.connect' | 'net.listen'): Pars
   }
   if (text.includes('/')) {
     try {
-      const [addr, bits] = ipaddr.parseCIDR(text);
+      const [addr, bits] = parseCIDR(text);
       return ok({ kind: 'cidr', ranges: [[addr, bits]], names: [] });
     } catch {
       return fail('is not a valid CIDR range');

@@ -28,7 +28,8 @@ export function parseLooseIPv4(host: string): string | null {
   return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
 }
 
-const NAT64_WELL_KNOWN = ipaddr.IPv6.parse('64:ff9b::').toByteArray().slice(0, 12).join(',');
+// The first 12 bytes of 64:ff9b::/96 (written out: parsing it would load ipaddr.js's parser at start-up).
+const NAT64_WELL_KNOWN = '0,100,255,155,0,0,0,0,0,0,0,0';
 
 /**
  * Canonical host for matching: lower case, no trailing dots, no brackets or
@@ -59,11 +60,32 @@ export type ParsedIP = IpAddr.IPv4 | IpAddr.IPv6;
 /** The address if `host` (already normalized) is an IP literal. */
 const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
+// Four decimal parts without leading zeros (ipaddr.js's isValidFourPartDecimal, less the 0-255 check).
+const FOUR_PART_DECIMAL = /^(?:0|[1-9]\d{0,2})(?:\.(?:0|[1-9]\d{0,2})){3}$/;
+
 export function parseIP(host: string): ParsedIP | null {
   // Cheap shape tests first: ipaddr's validators throw and catch internally, which is slow on names.
-  if (DOTTED_QUAD.test(host)) return ipaddr.IPv4.isValidFourPartDecimal(host) ? ipaddr.IPv4.parse(host) : null;
+  if (DOTTED_QUAD.test(host)) {
+    if (!FOUR_PART_DECIMAL.test(host)) return null;
+    // Built from its parts: ipaddr.js's general parser costs milliseconds on its first use (start-up).
+    const parts = host.split('.').map(Number);
+    return parts.every((n) => n <= 255) ? new ipaddr.IPv4(parts) : null;
+  }
   if (host.includes(':') && ipaddr.IPv6.isValid(host)) return ipaddr.IPv6.parse(host);
   return null;
+}
+
+const CIDR_BITS_V4 = /^(?:[12]?\d|3[0-2])$/;
+
+/** `address/bits`, as ipaddr.js's parseCIDR reads it; a dotted-quad IPv4 range without its general parser. */
+export function parseCIDR(text: string): [ParsedIP, number] {
+  const slash = text.indexOf('/');
+  if (slash > 0) {
+    const ip = DOTTED_QUAD.test(text.slice(0, slash)) ? parseIP(text.slice(0, slash)) : null;
+    const bits = text.slice(slash + 1);
+    if (ip !== null && CIDR_BITS_V4.test(bits)) return [ip, Number(bits)];
+  }
+  return ipaddr.parseCIDR(text);
 }
 
 const addressCache = new Map<string, ParsedIP | null>();

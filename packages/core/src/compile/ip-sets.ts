@@ -1,4 +1,5 @@
-import { type IpAddr, ipaddr } from '../cjs-deps.js';
+import type { IpAddr } from '../cjs-deps.js';
+import { parseCIDR } from './host.js';
 
 /**
  * Named address sets usable in `net.*` rules as `@name`. Each lists CIDRs and,
@@ -14,7 +15,7 @@ function set(cidrs: string[], names: string[] = []): NamedSet {
   let parsed: NamedSet['cidrs'] | undefined;
   return {
     get cidrs() {
-      return (parsed ??= cidrs.map((c) => ipaddr.parseCIDR(c)));
+      return (parsed ??= cidrs.map((c) => parseCIDR(c)));
     },
     names,
   };

@@ -1,0 +1,90 @@
+/**
+ * The bundles `palisade/register` loads are compiled with V8's code cache (scripts/cached-entry.cjs,
+ * written next to each bundle by the build): used when it was made from this exact source by this
+ * Node version, never otherwise, and the code that runs is the bundle's either way.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import t from 'tap';
+import { REPO_ROOT, runProtected } from '../helpers/protected.js';
+
+const STATES = `globalThis[Symbol.for('palisade.codeCache')]`;
+const BUNDLES = ['palisade/dist/register.bundle.cjs', 'core/dist/bundle.cjs', 'node/dist/bundle.cjs', 'llm/dist/bundle.cjs'];
+
+/** Whether the build's cache for `bundle` was made by this Node version (the test runner rebuilds before each run). */
+function builtHere(bundle: string): boolean {
+  const header = readFileSync(join(REPO_ROOT, 'packages', `${bundle}.v8cache`)).toString('latin1', 0, 200).split('\n')[0]!;
+  return header.split(' ')[2] === process.version;
+}
+
+for (const preload of ['import', 'require'] as const) {
+  t.test(`--${preload} palisade/register compiles its bundles from the code cache`, async (t) => {
+    const r = await runProtected({
+      preload,
+      policy: { version: 1, mode: 'enforce', deny: { 'fs.read': ['**/.env'] } },
+      scriptName: 'app.cjs',
+      files: { '.env': 'x' },
+      script: `let denied; try { require('fs').readFileSync('.env'); } catch (e) { denied = e.code; }
+console.log(JSON.stringify({ denied, states: ${STATES} }));`,
+    });
+    t.equal(r.code, 0, r.stderr);
+    const { denied, states } = r.json[0] as { denied: string; states: Record<string, string> };
+    t.equal(denied, 'ERR_PALISADE_DENIED', 'protection as ever');
+    for (const b of BUNDLES) {
+      // Bundled from ES modules, which are strict: so is each bundle, as a whole.
+      t.ok(readFileSync(join(REPO_ROOT, 'packages', b), 'utf8').startsWith('"use strict";'), `${b} is strict`);
+      const state = states[join(REPO_ROOT, 'packages', b)];
+      if (builtHere(b)) t.equal(state, 'cached', b);
+      else t.equal(state, 'stale', `${b}: the cache is another Node version's, so it is not used`);
+    }
+  });
+}
+
+t.test('@palisade/core is one instance for import and require', async (t) => {
+  const req = createRequire(join(REPO_ROOT, 'packages', 'palisade', 'package.json'));
+  const viaRequire = req('@palisade/core') as { activeRuntime: unknown; Runtime: unknown };
+  const viaImport = (await import(pathToFileURL(req.resolve('@palisade/core').replace(/entry\.cjs$/, 'bundle.js')).href)) as typeof viaRequire;
+  t.equal(viaImport.activeRuntime, viaRequire.activeRuntime);
+  t.equal(viaImport.Runtime, viaRequire.Runtime);
+});
+
+t.test('the entry uses a cache only for the exact source and Node version that made it', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'palisade-code-cache-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const template = readFileSync(join(REPO_ROOT, 'scripts', 'cached-entry.cjs'), 'utf8');
+  writeFileSync(join(dir, 'entry.cjs'), template.replace("'__BUNDLE__'", JSON.stringify('bundle.cjs')));
+  const bundle = (n: number) => writeFileSync(join(dir, 'bundle.cjs'), `module.exports = { value: ${n} + 1 };\n`);
+  const load = (env: Record<string, string> = {}, pre = '') => {
+    const code = `${pre}const m = { ...require('./entry.cjs') }; console.log(JSON.stringify({ m, state: Object.values(${STATES})[0] }));`;
+    const r = spawnSync(process.execPath, ['-e', code], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+    t.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as { m: { value: number }; state: string };
+  };
+
+  bundle(1);
+  t.same(load(), { m: { value: 2 }, state: 'none' }, 'no cache yet: compiled from source');
+  t.same(load({ PALISADE_WRITE_CODE_CACHE: '1' }).state, 'none', 'the warm-up run writes it');
+  t.same(load(), { m: { value: 2 }, state: 'cached' }, 'then it is used');
+
+  bundle(7); // same length: V8 alone would accept the old cache
+  t.same(load(), { m: { value: 8 }, state: 'stale' }, 'a changed source is compiled afresh, never run from the old cache');
+
+  load({ PALISADE_WRITE_CODE_CACHE: '1' });
+  const cacheFile = join(dir, 'bundle.cjs.v8cache');
+  const good = readFileSync(cacheFile);
+  const headerEnd = good.indexOf(10) + 1;
+  writeFileSync(cacheFile, Buffer.concat([good.subarray(0, headerEnd), Buffer.alloc(good.length - headerEnd, 0x5a)]));
+  t.same(load(), { m: { value: 8 }, state: 'rejected' }, 'a corrupt cache is refused by V8, the source runs');
+
+  writeFileSync(cacheFile, Buffer.concat([Buffer.from(good.subarray(0, headerEnd).toString('latin1').replace(process.version, 'v0.0.0'), 'latin1'), good.subarray(headerEnd)]));
+  t.equal(load().state, 'stale', "another Node version's cache is not offered to V8");
+
+  writeFileSync(cacheFile, good);
+  // Loaded after Palisade's fs sensors are in place: read by Node's own loader (its module rules apply), no cache.
+  const sensed = `const fs = require('fs'); globalThis[Symbol.for('palisade.wrappers')] = new WeakSet([fs.readFileSync]);`;
+  t.same(load({}, sensed), { m: { value: 8 }, state: 'plain' });
+});
