@@ -74,6 +74,18 @@ t.test('--require palisade/register protects a CommonJS app', async (t) => {
   t.same(r.json[0], { read: false, code: 'ERR_PALISADE_DENIED' });
 });
 
+t.test('--require palisade/register protects an ES module app too', async (t) => {
+  const r = await runProtected({
+    policy: { version: 1, deny: { 'fs.read': ['**/.env'] } },
+    preload: 'require',
+    scriptName: 'app.mjs',
+    script: `import fs from 'node:fs';\ntry { fs.readFileSync('.env'); console.log(JSON.stringify({ read: true })); } catch (e) { console.log(JSON.stringify({ read: false, code: e.code })); }`,
+    files: { '.env': 'x' },
+  });
+  t.equal(r.code, 0, r.stderr);
+  t.same(r.json[0], { read: false, code: 'ERR_PALISADE_DENIED' });
+});
+
 t.test('decisions reach an OTLP collector as spans, with the runtime path', async (t) => {
   const bodies: Buffer[] = [];
   const server = createServer((req, res) => {

@@ -1,6 +1,6 @@
 /**
- * `node --import palisade/register app.js` (or `--require` for CommonJS on
- * Node >= 20.19): loads the policy, installs the sensors, and sets up
+ * `node --import palisade/register app.js` (or `--require`: the build's
+ * preload is CommonJS): loads the policy, installs the sensors, and sets up
  * telemetry before the app's first line runs.
  *
  * A policy that cannot be loaded stops the process, unless PALISADE_MODE
