@@ -40,4 +40,4 @@ export { wrap, originalOf, isWrapped, unwrapAll } from './wrap.js';
 export { bundledOr } from './bundled.js';
 export { moduleReadMayPass, explicitDeny } from './guard/module-read.js';
 export { SPAN_KIND_INTERNAL, SPAN_KIND_CLIENT, SPAN_STATUS_ERROR } from './record/otel-api.js';
-export { isRegister, preloads, splitNodeOptions } from './node-args.js';
+export { isRegister, nodeOptionValue, preloads, registerPreload, splitNodeOptions } from './node-args.js';

@@ -51,3 +51,19 @@ export function isRegister(spec: string, registerPath: string | undefined): bool
   if (registerPath && (s === registerPath || s === pathToFileURL(registerPath).href)) return true;
   return /(?:^|\/)palisade\/(?:dist\/)?register(?:(?:\.bundle)?\.js|\.cjs)?$/.test(s);
 }
+
+/** A value for NODE_OPTIONS, quoted the way Node reads quotes there when it holds a space, quote or backslash. */
+export function nodeOptionValue(value: string): string {
+  return /[\s"\\]/.test(value) ? `"${value.replace(/["\\]/g, '\\$&')}"` : value;
+}
+
+/**
+ * How a child Node process or a worker preloads Palisade's register module: the build's CommonJS
+ * file with `--require` (it runs before the process's own `--require`s, and a CommonJS app then starts
+ * without Node's ES-module loader); the ES module with `--require` only where that Node can require()
+ * it (`canRequireESM`: a worker of this process, on Node >= 20.19), else with `--import`.
+ */
+export function registerPreload(registerPath: string, canRequireESM: boolean): readonly ['--require' | '--import', string] {
+  if (registerPath.endsWith('.cjs') || canRequireESM) return ['--require', registerPath];
+  return ['--import', pathToFileURL(registerPath).href];
+}

@@ -221,6 +221,7 @@ t.test('Node children: protected when propagation reaches them', async (t) => {
   t.same(run(['node', '--loader', './hooks.mjs', 'app.js'], { propagation: ON, env: protectedEnv }).slice(1), ['@dynamic node --loader ./hooks.mjs']);
   t.same(run(['node', '--inspect=0.0.0.0:9229', 'app.js'], { propagation: ON, env: protectedEnv }).slice(1), ['@dynamic node --inspect=0.0.0.0:9229']);
   t.same(run(['node', '-r', './pre.cjs', 'app.js'], { propagation: ON, env: protectedEnv }).slice(1), ['@dynamic node --require ./pre.cjs'], '-r runs before an --import preload');
+  t.same(run(['node', '-r', './pre.cjs', 'app.js'], { propagation: { ...ON, viaImport: false }, env: protectedEnv }).slice(1), [], 'and after a --require preload: protected like the rest of the child');
   t.same(run(['node', '--run', 'build'], { propagation: ON, env: protectedEnv }).slice(1), ['@dynamic node --run build']);
   t.same(run(['node', '--env-file=bad.env', 'app.js'], { propagation: ON, env: protectedEnv }), ['BIN/node --env-file=bad.env app.js [env:LD_PRELOAD,NODE_OPTIONS]']);
   t.same(run(['node', '--version']).length, 1);

@@ -6,12 +6,12 @@
  */
 import cp from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import t, { type Test } from 'tap';
-import { type DecisionRecord, init, on, shutdown } from '@palisade/core';
+import { type DecisionRecord, init, on, shutdown, splitNodeOptions } from '@palisade/core';
 import { installChildProcessSensor, setChildPreload } from '../src/sensors/child-process.js';
 
 installChildProcessSensor();
@@ -242,6 +242,23 @@ t.test('environment: code-injecting variables need spawn.env', async (t) => {
   process.env.LD_PRELOAD = '/late.so';
   t.teardown(() => delete process.env.LD_PRELOAD);
   t.match(cp.spawnSync('echo', ['x']).error, { rule: 'spawn.env' }, 'set in process.env after start: smuggled');
+});
+
+t.test('propagation: a CommonJS preload goes first with --require, quoted for NODE_OPTIONS, before the child\'s own -r', async (t) => {
+  const spaced = join(dir, 'a dir "q"');
+  mkdirSync(spaced, { recursive: true });
+  const preload = join(spaced, 'register.cjs');
+  writeFileSync(preload, 'process.stdout.write("PRELOADED\\n");\n');
+  writeFileSync(join(dir, 'own.cjs'), 'process.stdout.write("OWN\\n");\n');
+  setChildPreload(preload);
+  t.teardown(() => setChildPreload(undefined));
+  usePolicy(t, POLICY);
+  const out = String(cp.execFileSync(process.execPath, ['-r', join(dir, 'own.cjs'), '-e', 'console.log(process.env.NODE_OPTIONS)'], { env: { ...process.env, PALISADE_MODE: 'monitor' } }));
+  const [first, second, third] = out.split('\n');
+  t.equal(first, 'PRELOADED', 'the preload ran first');
+  t.equal(second, 'OWN', "then the child's own --require");
+  // Node read the quoted path (the preload ran); so does Palisade's own reading of NODE_OPTIONS.
+  t.same(splitNodeOptions(third!).slice(0, 2), ['--require', preload]);
 });
 
 t.test('propagation: children get the preload and this policy', async (t) => {

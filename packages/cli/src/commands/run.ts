@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { MODES, PalisadePolicyError, loadPolicy } from '@palisade/core';
+import { MODES, PalisadePolicyError, loadPolicy, nodeOptionValue, registerPreload } from '@palisade/core';
 import type { Io } from './io.js';
 
 /**
  * `palisade run [--policy FILE] [--mode MODE] -- CMD ARGS`: starts CMD with
- * `--import <register>` added to NODE_OPTIONS, so every Node process it starts
- * runs protected. Resolves to the child's exit code.
+ * Palisade's preload (`--require <register>`) added to NODE_OPTIONS, so every
+ * Node process it starts runs protected. Resolves to the child's exit code.
  */
 export async function runCommand(args: readonly string[], io: Io & { registerPath?: string | undefined }): Promise<number> {
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -36,7 +36,8 @@ export async function runCommand(args: readonly string[], io: Io & { registerPat
     io.err('palisade run: the register module was not found\n');
     return 2;
   }
-  const preload = `--import=${JSON.stringify(io.registerPath)}`;
+  const [how, value] = registerPreload(io.registerPath, false);
+  const preload = `${how} ${nodeOptionValue(value)}`;
   env.NODE_OPTIONS = [preload, ...backstopFlags(env, io), env.NODE_OPTIONS].filter(Boolean).join(' ');
   return new Promise((resolveExit) => {
     const child = spawn(cmd, cmdArgs, { stdio: 'inherit', env });

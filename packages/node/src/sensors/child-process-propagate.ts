@@ -1,11 +1,12 @@
 /**
  * Child Node processes run with Palisade preloaded and this process's policy
  * (policy `spawn.propagate`, default true). Every child environment gets
- *   NODE_OPTIONS     `--import <register url>` first. NODE_OPTIONS imports run
- *                    before the child's own `--import`s but after its `-r`
- *                    modules, so the analysis treats a Node child's `-r` as
- *                    code outside Palisade (`--require` of the ES register
- *                    module does not load on every supported Node yet),
+ *   NODE_OPTIONS     `--require <register>` first (the build's CommonJS
+ *                    preload): NODE_OPTIONS preloads run before the child's
+ *                    own `-r` modules. Where only the ES module exists (an
+ *                    unbuilt tree), `--import <register url>`, which runs
+ *                    after them: the analysis then treats a Node child's `-r`
+ *                    as code outside Palisade,
  *   PALISADE_POLICY  a file holding the policy in force here (mode and audit
  *                    path included, so PALISADE_MODE/PALISADE_AUDIT are removed),
  *   PALISADE_POLICY_VALUES  the placeholder values (${cwd}, ${home}, ${tmp})
@@ -18,8 +19,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import url from 'node:url';
-import type { Runtime } from '@palisade/core';
+import { type Runtime, nodeOptionValue, registerPreload } from '@palisade/core';
 import type { EnvView } from '../normalize/env-view.js';
 import { originalOf } from '../wrap.js';
 import { type EnvRecord, startupValue } from './child-process-env.js';
@@ -31,7 +31,6 @@ const mkdirSync = originalOf(fs.mkdirSync);
 const lstatSync = originalOf(fs.lstatSync);
 const mkdtempSync = originalOf(fs.mkdtempSync);
 const join = path.join;
-const pathToFileURL = url.pathToFileURL;
 const TMP = os.tmpdir();
 const UID = typeof process.getuid === 'function' ? process.getuid() : -1;
 
@@ -66,9 +65,11 @@ export function propagationFor(rt: Runtime): ChildPropagation | undefined {
   let result: ChildPropagation | undefined;
   try {
     const policyFile = writeChildPolicy(rt, audit);
-    const flag = `--import ${pathToFileURL(preloadPath).href}`;
+    // A child may run another Node than this one: the ES module only through --import.
+    const [how, value] = registerPreload(preloadPath, false);
+    const flag = `${how} ${nodeOptionValue(value)}`;
     const v = rt.guard.program.values;
-    result = { nodeOptionsFlag: flag, policyFile, values: JSON.stringify({ cwd: v.cwd, home: v.home, tmp: v.tmp }), audit, viaImport: true };
+    result = { nodeOptionsFlag: flag, policyFile, values: JSON.stringify({ cwd: v.cwd, home: v.home, tmp: v.tmp }), audit, viaImport: how === '--import' };
   } catch (err) {
     if (!warned) {
       warned = true;

@@ -1,6 +1,6 @@
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import workerThreads from 'node:worker_threads';
-import { activeRuntime, currentScope } from '@palisade/core';
+import { activeRuntime, currentScope, registerPreload } from '@palisade/core';
 import { insideSensor } from '../../reentry.js';
 import { realPath, toAbsolute } from '../../normalize/path.js';
 import { withoutRegister } from '../../preload-check.js';
@@ -17,7 +17,8 @@ import { INHERIT_KEY, type Inherited } from './worker-inherit.js';
  * Allowed workers start with Palisade loaded: workers never run the parent's
  * `--import` for eval code, and `execArgv: []` drops inherited preloads, but
  * they do run `--require` given in their own execArgv (for file, eval and
- * data: workers alike, loading the ESM register module through require(esm)).
+ * data: workers alike: the build's CommonJS register module, or the ES one
+ * through require(esm)).
  * So the register module is put first in the worker's execArgv, and the
  * parent's policy and scope go along as environment data (worker-inherit.ts).
  */
@@ -38,7 +39,7 @@ const inheritedArgv = new WeakSet<object>();
 
 function preloadArgs(): string[] {
   if (!registerPath) return [];
-  return process.features.require_module ? ['--require', registerPath] : ['--import', pathToFileURL(registerPath).href];
+  return [...registerPreload(registerPath, !!process.features.require_module)];
 }
 
 const OPTION_KEYS = ['eval', 'execArgv', 'argv', 'env', 'workerData', 'stdin', 'stdout', 'stderr', 'resourceLimits', 'name', 'trackUnmanagedFds', 'transferList'];
