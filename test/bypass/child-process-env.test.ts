@@ -82,6 +82,20 @@ catch (e) { console.log(JSON.stringify({ step: 'child-read', ok: false, stderr: 
   t.match(step(r, 'child-read'), { ok: false, stderr: /Palisade denied fs\.read \S*secret\.txt/ });
 });
 
+t.test("a child node process's own -r module reading a denied file: it runs after Palisade's preload", async (t) => {
+  const r = await run(t, {
+    policy: policy(),
+    files: { 'early.cjs': "try { process.stdout.write(require('fs').readFileSync('secret.txt', 'utf8')); } catch (e) { process.stdout.write('EARLY:' + e.code); }" },
+    script: `import { execFileSync } from 'node:child_process';
+try { const out = execFileSync('node', ['-r', './early.cjs', '-e', '0'], { stdio: 'pipe' }); console.log(JSON.stringify({ step: 'child-r', ok: true, out: String(out) })); }
+catch (e) { console.log(JSON.stringify({ step: 'child-r', ok: false, code: e.code, stderr: String(e.stderr) })); }`,
+  });
+  t.notMatch(r.stdout, SECRET, 'the secret never reached the parent');
+  // Allowed to start (the -r module is no longer code outside Palisade), and its read is denied in the child.
+  t.match(step(r, 'child-r'), { ok: true, out: 'EARLY:ERR_PALISADE_DENIED' });
+  t.ok(r.audit.some((a) => a.type === 'decision' && a.action === 'deny' && a.capability === 'fs.read'), "the child's deny is in the parent's audit log");
+});
+
 t.test('a child node process told to relax its policy (PALISADE_MODE, PALISADE_POLICY, PALISADE_AUDIT)', async (t) => {
   const r = await run(t, {
     policy: policy(),
