@@ -35,7 +35,7 @@ const PLAN = {
   httpGet: { n: 200, warm: 100 },
   httpGetReadFile: { n: 200, warm: 100 },
   fetch: { n: 200, warm: 100 },
-  openaiChat: { n: 60, warm: 30 },
+  openaiChat: { n: 60, warm: 200 },
 };
 const count = (k) => Math.max(1, Math.round(PLAN[k].n * SCALE));
 const warmCount = (k) => Math.max(1, Math.round(PLAN[k].warm * Math.min(1, SCALE * 2)));

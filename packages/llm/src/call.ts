@@ -307,8 +307,9 @@ function wrapResult(adapter: Adapter, g: CallGuard, result: unknown): unknown {
     return result;
   }
   const rp = result.responsePromise;
-  if (rp && typeof rp.then === 'function') rp.then(undefined, (err: unknown) => g.finish(err));
-  const wrapped = result._thenUnwrap((data: unknown) => {
+  // A failed request ends the span with its error (without a span there is nothing to end).
+  if (g.span.span !== undefined && rp && typeof rp.then === 'function') rp.then(undefined, (err: unknown) => g.finish(err));
+  const guardData = (data: unknown): unknown => {
     // Decided by what came back: the SDK streams on any truthy `stream`, not only `true`.
     if (g.info.stream || isStream(data)) return guardStream(adapter, g, data);
     try {
@@ -322,7 +323,8 @@ function wrapResult(adapter: Adapter, g: CallGuard, result: unknown): unknown {
     }
     g.finish();
     return data;
-  });
+  };
+  const wrapped = result._thenUnwrap(guardData);
   guardAsResponse(wrapped, adapter, g);
   return wrapped;
 }

@@ -61,9 +61,18 @@ function settingOf(detect: Record<string, DetectSetting | undefined>, detector: 
   return typeof s === 'string' ? { action: s } : s;
 }
 
+// Per policy object (a reload makes a new one): asked on every guarded call.
+const activeByPolicy = new WeakMap<object, Record<string, DetectSetting> | null>();
+
 /** The detect settings with at least one detector on, or undefined when none is. */
 export function activeDetect(rt: Runtime): Record<string, DetectSetting> | undefined {
-  const detect = rt.policy.detect as Record<string, DetectSetting | undefined> | undefined;
+  const policy = rt.policy as object;
+  let active = activeByPolicy.get(policy);
+  if (active === undefined) activeByPolicy.set(policy, (active = detectorsOn(rt.policy.detect as Record<string, DetectSetting | undefined> | undefined) ?? null));
+  return active ?? undefined;
+}
+
+function detectorsOn(detect: Record<string, DetectSetting | undefined> | undefined): Record<string, DetectSetting> | undefined {
   if (!detect) return undefined;
   let any = false;
   const out: Record<string, DetectSetting> = {};

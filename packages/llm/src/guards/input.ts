@@ -2,7 +2,7 @@ import type { Runtime, Scope } from '@palisade/core';
 import { CopyOnWrite, type Path } from '../cow.js';
 import { PalisadeBlockedError } from '../errors.js';
 import type { CallSpan } from '../span.js';
-import { type ActedFinding, type Scanner, type TextSource, applyRedactions, makeScanner } from './detect.js';
+import { type ActedFinding, type Scanner, type TextSource, activeDetect, applyRedactions, makeScanner } from './detect.js';
 
 /** A piece of request text the input guard reads: where it sits in the body, and what it is. */
 export interface Slot {
@@ -37,6 +37,11 @@ export function guardInput<B extends object>(
 ): InputOutcome<B> {
   let untrusted = false;
   for (const s of slots) if (s.source === 'tool-output') untrusted = true;
+  if (activeDetect(rt) === undefined) {
+    // No detector is on: nothing to scan, only tool results to label.
+    if (untrusted && scope) scope.addLabels([UNTRUSTED]);
+    return { body };
+  }
   // The system prompt is context for judging the rest: a question can be an attack only against it.
   const systemPrompt = slots.filter((s) => isSystemSlot(body, s)).map((s) => s.text).join('\n');
   const scanners: Partial<Record<TextSource, Scanner | undefined>> = {};
