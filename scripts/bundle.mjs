@@ -105,7 +105,8 @@ async function commonJSBundle(entryPoint, bundleFile, entryFile) {
   const body = code.indexOf('\n', code.indexOf('__palisadeModuleUrl')) + 1; // after the banner
   writeFileSync(bundleFile, code.slice(0, body) + helpers + '\n' + rewriteRequires(code.slice(body)) + 'module.exports = __palisadeValues(module.exports);\n');
   const entry = join(dirname(bundleFile), entryFile);
-  writeFileSync(entry, entryTemplate.replace("'__BUNDLE__'", JSON.stringify(bundleFile.slice(dirname(bundleFile).length + 1))));
+  const name = bundleFile.slice(dirname(bundleFile).length + 1);
+  writeFileSync(entry, generated(`loads ${name} with its code cache (from scripts/cached-entry.cjs).`) + entryTemplate.replace("'__BUNDLE__'", JSON.stringify(name)));
   return entry;
 }
 
