@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import t from 'tap';
+import { nodeOptionValue, registerPreload } from '@palisade/core';
 import { checkPreload, packageOf, sensitivePackages, splitNodeOptions, withoutRegister } from '../src/preload-check.js';
 
 const REG = '/app/node_modules/palisade/dist/register.js';
@@ -10,6 +12,22 @@ t.test('package names from module paths', async (t) => {
   t.equal(packageOf('/a/node_modules/x/node_modules/undici/index.js'), 'undici');
   t.equal(packageOf('/a/src/app.js'), undefined);
   t.same(sensitivePackages(['/a/node_modules/axios/a.js', '/a/node_modules/axios/b.js', '/a/node_modules/lodash/x.js', '/a/node_modules/execa/i.js']), ['axios', 'execa']);
+});
+
+t.test('the preload flag for a register module, and NODE_OPTIONS values that read back as written', async (t) => {
+  t.same(registerPreload('/app/dist/register.cjs', false), ['--require', '/app/dist/register.cjs'], 'CommonJS: --require on any Node');
+  t.same(registerPreload('/app/dist/register.js', false), ['--import', 'file:///app/dist/register.js'], 'an ES module where require(esm) may be missing');
+  t.same(registerPreload('/app/dist/register.js', true), ['--require', '/app/dist/register.js']);
+  t.equal(nodeOptionValue('/plain/path.cjs'), '/plain/path.cjs');
+  t.equal(nodeOptionValue('/a dir/"q"\\x.cjs'), '"/a dir/\\"q\\"\\\\x.cjs"');
+  // Whatever the path, splitting what Palisade writes gives back the flag and the path.
+  fc.assert(
+    fc.property(fc.string({ minLength: 1 }).filter((p) => !p.includes('\0')), (path) => {
+      const parts = splitNodeOptions(`--require ${nodeOptionValue(path)} --max-old-space-size=64`);
+      return parts.length === 3 && parts[0] === '--require' && parts[1] === path && parts[2] === '--max-old-space-size=64';
+    }),
+    { numRuns: 2000 },
+  );
 });
 
 t.test('NODE_OPTIONS is split as Node splits it', async (t) => {
