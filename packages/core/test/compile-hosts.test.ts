@@ -201,3 +201,20 @@ t.test('parseIP and parseCIDR give what ipaddr.js gives (they skip its general p
   fc.assert(fc.property(cidr, (text) => outcome(() => parseCIDR(text)) === outcome(() => ipaddr.parseCIDR(text))), { numRuns: 4000 });
   t.pass('same addresses, ranges and refusals for 8,000 generated inputs');
 });
+
+t.test('the named sets: every constant range built as ipaddr.js parses it', async (t) => {
+  const { ipaddr } = await import('../src/cjs-deps.js');
+  const { namedSet } = await import('../src/compile/ip-sets.js');
+  const sets = [...Object.values(NAMED_SETS), namedSet('loopback', 'net.listen')!];
+  let n = 0;
+  for (const set of sets) {
+    t.equal(set.cidrs.length, set.ranges.length);
+    set.ranges.forEach((text, i) => {
+      const [mine, bits] = set.cidrs[i]!;
+      const [theirs, theirBits] = ipaddr.parseCIDR(text);
+      t.same([mine.kind(), mine.toByteArray(), bits], [theirs.kind(), theirs.toByteArray(), theirBits], text);
+      n++;
+    });
+  }
+  t.ok(n >= 15, `${n} ranges checked`);
+});
