@@ -27,15 +27,9 @@ const N = Math.max(1, Math.round(2000 * SCALE));
 const { exportEveryBatch, queueLimits } = require(path.join(__dirname, '..', '..', '..', 'packages', 'palisade', 'dist', 'span-queue.js'));
 const limits = queueLimits(process.env);
 const exporter = new OTLPTraceExporter({ concurrencyLimit: 64 });
-const watch = exportEveryBatch(new BatchSpanProcessor(exporter, { ...limits }), limits, () => {});
-const exportSpans = exporter.export.bind(exporter);
-exporter.export = (spans, done) => {
-  watch.handedOver(spans.length);
-  exportSpans(spans, done);
-};
 const provider = new BasicTracerProvider({
   resource: resourceFromAttributes({ 'service.name': 'palisade-bench-floor' }),
-  spanProcessors: [watch.processor],
+  spanProcessors: [exportEveryBatch(new BatchSpanProcessor(exporter, { ...limits }), limits.maxExportBatchSize)],
 });
 const tracer = provider.getTracer('floor');
 const INTERNAL = api.SpanKind.INTERNAL;

@@ -1,8 +1,6 @@
 import { createRequire } from 'node:module';
 import { isRegister, preloads, splitNodeOptions } from '@palisade/core';
 
-export { splitNodeOptions };
-
 /**
  * Startup check: Palisade protects what is loaded after it. A module loaded
  * before it may hold unwrapped references (`const { spawn } =

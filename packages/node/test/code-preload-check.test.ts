@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { nodeOptionValue, registerPreload } from '@palisade/core';
-import { checkPreload, packageOf, sensitivePackages, splitNodeOptions, withoutRegister } from '../src/preload-check.js';
+import { nodeOptionValue, registerPreload, splitNodeOptions } from '@palisade/core';
+import { checkPreload, packageOf, sensitivePackages, withoutRegister } from '../src/preload-check.js';
 
 const REG = '/app/node_modules/palisade/dist/register.js';
 

@@ -29,44 +29,30 @@ export function queueLimits(env: NodeJS.ProcessEnv): QueueLimits {
 
 const SAMPLED = 1; // TraceFlags.SAMPLED
 
-export interface QueueWatch {
-  readonly processor: SpanProcessor;
-  /** The exporter was handed `n` spans (the processor took them off its queue). */
-  handedOver(n: number): void;
-}
-
 /**
  * BatchSpanProcessor exports one batch at a time and drops every span that
  * ends while `maxQueueSize` wait, saying so only to OpenTelemetry's diag
  * logger: a burst of operations under `spans: "all"` (a loop of file reads)
- * kept 2,560 of 10,000 spans. This wraps the processor, counts what waits by
- * the processor's own rule (a sampled span waits until its batch is handed to
- * the exporter), and once a full batch waits asks for it now: forceFlush
- * exports every waiting batch, also while another is in flight. Only the
- * exporter's limit on requests in flight can still refuse a batch, and that
- * is a failed export, counted where exports are. A span the processor drops
- * anyway is passed to `lost`.
+ * kept 2,560 of 10,000 spans. This wraps the processor and, each time a full
+ * batch of sampled spans has ended since it last asked, asks for the waiting
+ * spans to be exported now: forceFlush takes them all off the queue at once,
+ * also while another export is in flight. The queue so never holds more than
+ * a batch, well under its limit, and nothing is dropped; only the exporter's
+ * limit on requests in flight can still refuse a batch, a failed export,
+ * counted where exports are.
  */
-export function exportEveryBatch(inner: SpanProcessor, limits: QueueLimits, lost: (n: number) => void): QueueWatch {
-  let waiting = 0;
-  const processor: SpanProcessor = {
+export function exportEveryBatch(inner: SpanProcessor, batchSize: number): SpanProcessor {
+  let ended = 0;
+  return {
     onStart: (span: Span, parent: Context) => inner.onStart(span, parent),
     onEnd(span: ReadableSpan) {
-      if ((span.spanContext().traceFlags & SAMPLED) !== 0) {
-        // Counted before the processor sees it: with no export in flight it hands a full batch over at once.
-        if (waiting >= limits.maxQueueSize) lost(1);
-        else waiting++;
-      }
       inner.onEnd(span);
-      if (waiting >= limits.maxExportBatchSize) void inner.forceFlush().catch(() => undefined);
+      if ((span.spanContext().traceFlags & SAMPLED) !== 0 && ++ended >= batchSize) {
+        ended = 0;
+        void inner.forceFlush().catch(() => undefined);
+      }
     },
     forceFlush: () => inner.forceFlush(),
     shutdown: () => inner.shutdown(),
-  };
-  return {
-    processor,
-    handedOver(n) {
-      waiting = Math.max(0, waiting - n);
-    },
   };
 }

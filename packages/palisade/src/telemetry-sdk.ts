@@ -45,18 +45,13 @@ export function setupTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryS
   } else {
     throw new Error(`OTEL_TRACES_EXPORTER=${kind} is not supported by palisade/register: use otlp, console or none`);
   }
+  suppressOwnExport(exporter);
   let processor: import('@opentelemetry/sdk-trace-base').SpanProcessor;
-  let handedOver: ((n: number) => void) | undefined;
   if (kind === 'console') processor = new base.SimpleSpanProcessor(exporter);
   else {
     const limits = queueLimits(env);
-    const watch = exportEveryBatch(new base.BatchSpanProcessor(exporter, { ...limits }), limits, (n) =>
-      spansLost(n, new Error(`span queue full (OTEL_BSP_MAX_QUEUE_SIZE=${limits.maxQueueSize}): spans dropped`)),
-    );
-    processor = watch.processor;
-    handedOver = watch.handedOver;
+    processor = exportEveryBatch(new base.BatchSpanProcessor(exporter, { ...limits }), limits.maxExportBatchSize);
   }
-  suppressOwnExport(exporter, handedOver);
   const provider = new base.BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME ?? 'palisade-app' }),
     spanProcessors: [processor],
@@ -85,37 +80,32 @@ function onFirstExport(make: () => SpanExporter): SpanExporter {
   };
 }
 
-/** Spans that will never reach the collector: counted, and reported as a telemetry fault. */
-function spansLost(n: number, error: unknown): void {
-  const recorder = activeRuntime()?.recorder;
-  if (!recorder) return;
-  recorder.stats.telemetryErrors++;
-  recorder.stats.spansLost += n;
-  recorder.internalError('telemetry export', error ?? new Error('span export failed'));
-}
-
 /**
  * The exporter's own requests pass the network sensors like any other; they
  * must not become spans, which would be exported in turn, and so on. An
- * export that fails (the collector refuses, the exporter throws) is counted
- * as a telemetry error, its spans as lost, and reported to `internal-error`
- * listeners; the app never sees the failure. `handedOver` hears how many
- * spans each export takes off the batch processor's queue.
+ * export that fails (the collector refuses, the exporter throws, too many
+ * requests are in flight) is counted as a telemetry error, its spans as lost,
+ * and reported to `internal-error` listeners; the app never sees the failure.
  */
-function suppressOwnExport(exporter: SpanExporter, handedOver?: (n: number) => void): void {
+function suppressOwnExport(exporter: SpanExporter): void {
   const exportSpans = exporter.export.bind(exporter);
-  exporter.export = (spans, done) => {
-    handedOver?.(spans.length);
-    return runSuppressed(() => {
+  const failed = (spans: number, error: unknown) => {
+    const recorder = activeRuntime()?.recorder;
+    if (!recorder) return;
+    recorder.stats.telemetryErrors++;
+    recorder.stats.spansLost += spans;
+    recorder.internalError('telemetry export', error ?? new Error('span export failed'));
+  };
+  exporter.export = (spans, done) =>
+    runSuppressed(() => {
       try {
         exportSpans(spans, (result) => {
-          if (result.code !== 0) spansLost(spans.length, result.error); // ExportResultCode.SUCCESS is 0
+          if (result.code !== 0) failed(spans.length, result.error); // ExportResultCode.SUCCESS is 0
           done(result);
         });
       } catch (err) {
-        spansLost(spans.length, err);
+        failed(spans.length, err);
         done({ code: 1, error: err as Error });
       }
     });
-  };
 }

@@ -80,10 +80,11 @@ const CIDR_BITS_V4 = /^(?:[12]?\d|3[0-2])$/;
 /** `address/bits`, as ipaddr.js's parseCIDR reads it; a dotted-quad IPv4 range without its general parser. */
 export function parseCIDR(text: string): [ParsedIP, number] {
   const slash = text.indexOf('/');
-  if (slash > 0) {
-    const ip = DOTTED_QUAD.test(text.slice(0, slash)) ? parseIP(text.slice(0, slash)) : null;
-    const bits = text.slice(slash + 1);
-    if (ip !== null && CIDR_BITS_V4.test(bits)) return [ip, Number(bits)];
+  const address = text.slice(0, slash);
+  const bits = text.slice(slash + 1);
+  if (slash > 0 && DOTTED_QUAD.test(address) && CIDR_BITS_V4.test(bits)) {
+    const ip = parseIP(address);
+    if (ip !== null) return [ip, Number(bits)];
   }
   return ipaddr.parseCIDR(text);
 }

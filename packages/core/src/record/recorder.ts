@@ -27,7 +27,7 @@ export interface RecorderStats {
   detections: number;
   listenerErrors: number;
   telemetryErrors: number;
-  /** Spans Palisade's own exporter (palisade/register) could not deliver: a failed export, a full queue. */
+  /** Spans Palisade's own exporter (palisade/register) could not deliver: their export failed or was refused. */
   spansLost: number;
   auditFailures: number;
   auditDropped: number;
