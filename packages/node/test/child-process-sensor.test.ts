@@ -203,6 +203,13 @@ t.test("execFileSync reads an inherited stdio as Node does: once, before spawnin
   t.throws(() => cp.execFileSync('touch', [marker('stdio-throws')], throwing), boom, 'the getter error, as from Node');
   t.equal(reads, 1, 'read once');
   t.notOk(existsSync(marker('stdio-throws')), 'nothing ran');
+  // Also for calls Node rejects after reading it (found by the property with another seed): its error comes first.
+  const notAString = { [Symbol.toPrimitive]: () => 'touch' };
+  t.throws(() => cp.execFileSync(notAString as unknown as string, [marker('stdio-throws')], throwing), boom, 'a file that is not a string: the getter error first');
+  t.throws(() => cp.execFileSync('touch', [marker('stdio-throws')], Object.assign(Object.create(throwing) as object, { cwd: 42 })), boom, 'a bad cwd: the getter error first');
+  t.throws(() => cp.execFileSync('touch', [marker('stdio-throws')], Object.assign(Object.create(throwing) as object, { argv0: 42 })), { code: 'ERR_INVALID_ARG_TYPE' }, 'a bad argv0: rejected before Node reads stdio');
+  t.equal(reads, 3, 'read once per call that gets that far');
+  t.notOk(existsSync(marker('stdio-throws')), 'nothing ran');
   // An inherited value counts for Node's "echo the child's stderr" decision (here: do not), not for the child's own stdio.
   const echoed: string[] = [];
   const write = process.stderr.write;

@@ -49,6 +49,8 @@ export interface SpawnCall {
 export interface Rejected {
   /** null: the caller's own arguments, which Node rejects on their types alone, before reading anything that could change. */
   readonly rejected: unknown[] | null;
+  /** The options as the caller gave them, when Node reads them before it rejects (execFileSync's `stdio`). */
+  readonly given?: unknown;
 }
 
 export function isRejected(c: object): c is Rejected {
@@ -210,14 +212,15 @@ export function execFileCall(file: unknown, args: unknown, options: unknown, cal
     const inherited = (opts as Options).argv0;
     if (invalidArgv0(inherited)) o.argv0 = inherited;
   }
-  const rejected = () => ({ rejected: cb === undefined ? [file, list, o] : [file, list, o, cb] });
-  if (invalidArgv0(o.argv0)) return rejected();
-  if (!validFile(file) || hasNul(list)) return rejected();
+  // Node checks argv0 first; past that point it has read the options as given (see ExecFileCall.given).
+  const rejected = (argList: unknown[], given?: unknown): Rejected => ({ rejected: cb === undefined ? [file, argList, o] : [file, argList, o, cb], given });
+  if (invalidArgv0(o.argv0)) return rejected(list);
+  if (!validFile(file) || hasNul(list)) return rejected(list, opts);
   const shell = shellOf(o);
   const converted = stringify(list, shell !== undefined);
-  if (converted.replay && shell !== undefined) return { rejected: cb === undefined ? [file, converted.replay, o] : [file, converted.replay, o, cb] };
+  if (converted.replay && shell !== undefined) return rejected(converted.replay, opts);
   const cwd = cwdOf(o);
-  if (cwdRejected(o)) return { rejected: cb === undefined ? [file, converted.replay ?? converted.strings, o] : [file, converted.replay ?? converted.strings, o, cb] };
+  if (cwdRejected(o)) return rejected(converted.replay ?? converted.strings, opts);
   return {
     file,
     args: converted.strings,

@@ -221,15 +221,16 @@ function execSyncWrapper(original: AnyFn): AnyFn {
 /**
  * Node's execFileSync reads `stdio` on the options as given, inherited
  * properties included, to decide whether to echo the child's stderr, before
- * it spawns (the spawn itself takes own properties only). Read it once, in
- * that order (a getter that throws stops the call, as in Node), and hand Node
- * the value read the same way: on the prototype of the options it gets.
+ * it validates the rest (the spawn itself takes own properties only). Read it
+ * once, at that point (a getter that throws stops the call, as in Node), and
+ * hand Node the value read the same way: the prototype returned here goes on
+ * the copy of the options it gets, for a call Node rejects too.
  */
-function inheritedStdio(given: unknown): { readonly value: unknown } | undefined {
+function givenStdio(given: unknown): object | undefined {
   if (given === null || (typeof given !== 'object' && typeof given !== 'function')) return undefined;
-  if (Object.prototype.hasOwnProperty.call(given, 'stdio')) return undefined;
+  if (Object.prototype.hasOwnProperty.call(given, 'stdio')) return undefined; // own: copied with the rest
   const value = (given as { stdio?: unknown }).stdio;
-  return value === undefined ? undefined : { value };
+  return value === undefined ? undefined : { __proto__: null, stdio: value };
 }
 
 function execFileSyncWrapper(original: AnyFn): AnyFn {
@@ -237,14 +238,17 @@ function execFileSyncWrapper(original: AnyFn): AnyFn {
     const rt = activeRuntime();
     if (!rt) return apply(original, this, arguments);
     const call = execFileCall(file, args, options, undefined);
-    if (isRejected(call)) return apply(original, this, call.rejected ?? arguments);
-    const stdio = inheritedStdio(call.given);
+    const stdio = givenStdio(call.given);
+    if (isRejected(call)) {
+      if (stdio && call.rejected) Object.setPrototypeOf(call.rejected[2] as object, stdio);
+      return apply(original, this, call.rejected ?? arguments);
+    }
     const { exe, argv } = commandOf(call);
     const plan = planSpawn(rt, 'child_process.execFileSync', exe, call.argv0, argv, call.cwd, call.options.env);
     if (plan.denied) return throwDeniedSync(deniedError(plan.denied));
     // With a shell, argv0 would change the error message Node builds: pin only without one.
     const f = finalCall(call, plan, call.shell === undefined, true);
-    if (stdio) Object.setPrototypeOf(f.options, { __proto__: null, stdio: stdio.value });
+    if (stdio) Object.setPrototypeOf(f.options, stdio);
     return forgetAfter(() => apply(original, this, [f.file, call.argsForNode ?? call.args.slice(), f.options]));
   };
 }
