@@ -44,6 +44,25 @@ console.log(JSON.stringify({ denied, states: ${STATES} }));`,
   });
 }
 
+t.test('with an OTLP exporter configured, the OpenTelemetry SDK loads from its code-cached bundle', async (t) => {
+  const sdk = 'palisade/dist/otel-sdk.bundle.cjs';
+  const r = await runProtected({
+    policy: { version: 1, mode: 'enforce', deny: { 'fs.read': ['**/.env'] } },
+    scriptName: 'app.cjs',
+    // A closed port: the one deny makes a span, which is lost at exit; the process must not mind.
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', OTEL_BSP_SCHEDULE_DELAY: '60000' },
+    files: { '.env': 'x' },
+    script: `let denied; try { require('fs').readFileSync('.env'); } catch (e) { denied = e.code; }
+const separate = Object.keys(require.cache).filter((k) => /@opentelemetry[\\/](api|sdk-trace-base|resources|core)[\\/]/.test(k));
+console.log(JSON.stringify({ denied, separate, states: ${STATES} }));`,
+  });
+  t.equal(r.code, 0, r.stderr);
+  const { denied, separate, states } = r.json[0] as { denied: string; separate: string[]; states: Record<string, string> };
+  t.equal(denied, 'ERR_PALISADE_DENIED');
+  t.same(separate, [], 'no OpenTelemetry package loaded from its own files');
+  t.equal(states[join(REPO_ROOT, 'packages', sdk)], builtHere(sdk) ? 'cached' : 'stale', sdk);
+});
+
 t.test('@palisade/core is one instance for import and require', async (t) => {
   const req = createRequire(join(REPO_ROOT, 'packages', 'palisade', 'package.json'));
   const viaRequire = req('@palisade/core') as { activeRuntime: unknown; Runtime: unknown };

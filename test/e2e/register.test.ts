@@ -161,6 +161,39 @@ console.log(JSON.stringify({ before, spans: exporter.getFinishedSpans().map((s) 
   t.same(r.json[0]?.spans, [['palisade fs.read', 'deny']], 'the deny after the app registered a provider is its span');
 });
 
+t.test("with Palisade's exporter configured, an app that registers its own OpenTelemetry SDK still gets the spans, in its traces", async (t) => {
+  // Palisade's SDK and the API copy it is built with come from its bundle; the app's from its own
+  // packages. The two meet through the API's global registrations.
+  const r = await runProtected({
+    policy: { version: 1, mode: 'enforce', deny: { 'fs.read': ['**/.env'] } },
+    files: { '.env': 'TOKEN=x' },
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', OTEL_BSP_SCHEDULE_DELAY: '60000' },
+    script: `import fs from 'node:fs';
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+const exporter = new InMemorySpanExporter();
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+const registered = trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+const parent = trace.getTracer('app').startSpan('handle request');
+await context.with(trace.setSpan(context.active(), parent), async () => {
+  await new Promise((r) => setTimeout(r, 1));
+  try { fs.readFileSync('.env'); } catch {}
+});
+parent.end();
+const spans = exporter.getFinishedSpans();
+const deny = spans.find((s) => s.name === 'palisade fs.read');
+console.log(JSON.stringify({ registered, names: spans.map((s) => s.name), verdict: deny?.attributes['palisade.verdict'], sameTrace: deny?.spanContext().traceId === parent.spanContext().traceId, parent: (deny?.parentSpanContext ?? deny?.parentSpanId)?.spanId ?? deny?.parentSpanId, parentId: parent.spanContext().spanId }));`,
+  });
+  t.equal(r.code, 0, r.stderr);
+  const out = r.json[0] as { registered: boolean; names: string[]; verdict: string; sameTrace: boolean; parent: string; parentId: string };
+  t.equal(out.registered, true, "the app's registration is not refused");
+  t.same(out.names, ['palisade fs.read', 'handle request'], "Palisade's span went to the app's provider");
+  t.equal(out.verdict, 'deny');
+  t.equal(out.sameTrace, true, "in the app's trace");
+  t.equal(out.parent, out.parentId, "a child of the app's active span");
+});
+
 t.test('the preload and the app share one Palisade: its error class, its scopes', async (t) => {
   // The packages load as bundles; the app's `import 'palisade'` must meet the very runtime the preload installed.
   const r = await runProtected({

@@ -28,8 +28,8 @@ function wanted(env: NodeJS.ProcessEnv): string | undefined {
 export function setupTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetrySetup | undefined {
   const kind = wanted(env);
   if (!kind || env.OTEL_SDK_DISABLED === 'true') return undefined;
-  const base = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
-  const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
+  const base = loadSdk();
+  const { resourceFromAttributes } = base;
   let exporter: SpanExporter;
   let endpoint: string | undefined;
   if (kind === 'otlp') {
@@ -56,7 +56,7 @@ export function setupTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryS
     resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME ?? 'palisade-app' }),
     spanProcessors: [processor],
   });
-  setFallbackTracerProvider(provider);
+  setFallbackTracerProvider(provider, base.otelApi);
   let done: Promise<void> | undefined;
   const shutdown = () => (done ??= provider.shutdown().catch(() => undefined));
   process.once('beforeExit', () => void shutdown());
@@ -64,6 +64,27 @@ export function setupTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryS
 }
 
 type SpanExporter = import('@opentelemetry/sdk-trace-base').SpanExporter;
+type OtelSdk = typeof import('./otel-sdk.js');
+
+/**
+ * The SDK: the build's code-cached bundle of it next to this module (dist), or
+ * else the packages themselves (running from source). A bundle that is there
+ * but fails to load is an error, reported as a telemetry setup failure.
+ */
+function loadSdk(): OtelSdk {
+  let bundled: string | undefined;
+  try {
+    bundled = require.resolve('./otel-sdk.cjs');
+  } catch {
+    // not built: the packages
+  }
+  if (bundled !== undefined) return require(bundled) as OtelSdk;
+  return {
+    ...(require('@opentelemetry/sdk-trace-base') as object),
+    ...(require('@opentelemetry/resources') as object),
+    otelApi: require('@opentelemetry/api') as OtelSdk['otelApi'],
+  } as OtelSdk;
+}
 
 /**
  * An exporter made when the first batch is exported: the OTLP exporter and its

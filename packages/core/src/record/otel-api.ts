@@ -36,9 +36,15 @@ export function otel(): OtelApi | undefined {
   return api;
 }
 
-/** Palisade's own exporter is set up: spans have somewhere to go without the app's registration. */
-export function wantOtel(): void {
+/**
+ * Palisade's own exporter is set up: spans have somewhere to go without the
+ * app's registration. `instance`: the API its SDK was built with (the
+ * register's bundled copy), used unless the package is loaded already. Copies
+ * of the API share the app's registrations through the API's global (1.x).
+ */
+export function wantOtel(instance?: OtelApi): void {
   wanted = true;
+  if (api === undefined && instance !== undefined) api = instance;
   otel();
 }
 

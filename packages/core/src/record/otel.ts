@@ -44,11 +44,14 @@ function loaded(): Api {
 let fallbackProvider: TracerProvider | undefined;
 let cachedTracer: { provider: TracerProvider; tracer: Tracer } | undefined;
 
-/** The provider Palisade uses when the app registered none (set by `palisade/register`). */
-export function setFallbackTracerProvider(provider: TracerProvider | undefined): void {
+/**
+ * The provider Palisade uses when the app registered none (set by
+ * `palisade/register`), and the `@opentelemetry/api` instance its SDK uses.
+ */
+export function setFallbackTracerProvider(provider: TracerProvider | undefined, api?: Api): void {
   fallbackProvider = provider;
   cachedTracer = undefined;
-  if (provider) wantOtel();
+  if (provider) wantOtel(api);
 }
 
 function appHasProvider(api: Api): boolean {
