@@ -20,6 +20,7 @@
 // never older than the code it holds.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { build } from 'esbuild';
 import { dirname, join } from 'node:path';
@@ -65,6 +66,24 @@ const inlineCjsDeps = {
   },
 };
 
+// ipaddr.js parses every address in a policy, so @palisade/core loads it at start-up: inside core's bundle
+// it is compiled from the code cache with the rest (as a package of its own, ~2 ms of start-up). Nothing
+// but core uses it. picomatch, loaded only for uncommon globs, stays a package.
+const inlineIpaddr = {
+  name: 'inline-ipaddr',
+  setup(b) {
+    const fromCore = createRequire(join(packages, 'core', 'package.json'));
+    b.onResolve({ filter: /^ipaddr\.js$/ }, () => ({ path: fromCore.resolve('ipaddr.js') }));
+    b.onLoad({ filter: /[\\/]core[\\/]dist[\\/]cjs-deps\.js$/ }, (args) => ({
+      contents:
+        "import ipaddr from 'ipaddr.js'; import { createRequire } from 'node:module'; export { ipaddr };\n" +
+        "let pm; export function picomatch(glob, options) { pm ??= createRequire(import.meta.url)('picomatch'); return pm(glob, options); }",
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
 const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', legalComments: 'inline' };
 // The sources are ES modules: strict, and `import.meta.url` is the bundle's own URL.
 const commonJS = {
@@ -101,10 +120,11 @@ function rewriteRequires(code) {
 }
 
 /** The CommonJS bundle, and next to it `entryFile`, which loads it with the code cache. */
-async function commonJSBundle(entryPoint, bundleFile, entryFile, { inline = false, notice = [] } = {}) {
+async function commonJSBundle(entryPoint, bundleFile, entryFile, { inline = false, notice = [], plugins = [] } = {}) {
   const { packages: _, ...inlining } = commonJS;
   await build({
     ...(inline ? inlining : commonJS),
+    plugins,
     banner: { js: [commonJS.banner.js, ...notice].join('\n') },
     entryPoints: [entryPoint],
     outfile: bundleFile,
@@ -123,7 +143,12 @@ for (const name of ['core', 'node', 'llm', 'detectors']) {
   // The export names, from an ES-module build of the same entry.
   const esm = await build({ ...common, format: 'esm', packages: 'external', entryPoints: [entryPoint], outfile: join(dist, 'bundle.esm.js'), write: false, metafile: true });
   const names = Object.values(esm.metafile.outputs).flatMap((o) => o.exports);
-  await commonJSBundle(entryPoint, join(dist, 'bundle.cjs'), 'entry.cjs');
+  await commonJSBundle(
+    entryPoint,
+    join(dist, 'bundle.cjs'),
+    'entry.cjs',
+    name === 'core' ? { plugins: [inlineIpaddr], notice: ['// Includes ipaddr.js (MIT License, Copyright (c) whitequark); its licence text ships with that package.'] } : {},
+  );
   const named = names.filter((n) => n !== 'default');
   writeFileSync(
     join(dist, 'bundle.js'),
