@@ -18,3 +18,35 @@ w.on('exit', (code) => console.log(JSON.stringify({ exit: code })));`,
   t.equal(r.code, 0, r.stderr);
   t.same(r.json, [{ read: false, code: 'ERR_PALISADE_DENIED' }, { exit: 0 }]);
 });
+
+// Each thread caches real paths; a namespace change in one thread (a symlink re-pointed) must reach the
+// other's cache at once, not after its one-second expiry: else a link checked while it pointed at an
+// allowed file would still pass once it points at a denied one.
+for (const changer of ['main', 'worker'] as const) {
+  t.test(`a symlink re-pointed in the ${changer} thread is seen re-pointed by the other thread`, async (t) => {
+    const swap = `fs.rmSync('data/link'); fs.symlinkSync(process.cwd() + '/secret/key', 'data/link');`;
+    const read = `(() => { try { fs.readFileSync('data/link', 'utf8'); return 'read'; } catch (e) { return e.code; } })()`;
+    const r = await runProtected({
+      policy: { version: 1, mode: 'enforce', allow: { 'fs.read': ['${cwd}/data/**', '${cwd}/*.mjs'], 'fs.write': ['${cwd}/data/**'], 'code.worker': true }, deny: { 'fs.read': ['${cwd}/secret/**'] } },
+      files: { 'data/public.txt': 'public', 'secret/key': 'TOKEN' },
+      script: `import fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
+fs.symlinkSync(process.cwd() + '/data/public.txt', 'data/link');
+const worker = new Worker(\`const fs = require('fs'); const { parentPort } = require('worker_threads');
+parentPort.on('message', (m) => {
+  if (m === 'read') parentPort.postMessage(${read});
+  else { ${swap} parentPort.postMessage('swapped'); }
+});\`, { eval: true });
+const ask = (m) => new Promise((resolve) => { worker.once('message', resolve); worker.postMessage(m); });
+const pause = () => new Promise((resolve) => setTimeout(resolve, 50));
+const out = { before: [${read}, await ask('read')] };
+${changer === 'main' ? `${swap}` : `await ask('swap');`}
+await pause();
+out.after = [${read}, await ask('read')];
+console.log(JSON.stringify(out));
+await worker.terminate();`,
+    });
+    t.equal(r.code, 0, r.stderr);
+    t.same(r.json[0], { before: ['read', 'read'], after: ['ERR_PALISADE_DENIED', 'ERR_PALISADE_DENIED'] }, 'both threads see the new target');
+  });
+}

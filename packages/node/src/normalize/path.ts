@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import url from 'node:url';
 import util from 'node:util';
-import { BroadcastChannel } from 'node:worker_threads';
+import { BroadcastChannel, isMainThread } from 'node:worker_threads';
 
 // Own copies, taken when Palisade loads: an app that later monkey-patches
 // path.resolve, process.cwd or fs.realpathSync cannot change what is checked.
@@ -415,8 +415,17 @@ namespaceChannel.onmessage = clearCaches;
 export const REAL_PATH_TTL_MS = 1000;
 setInterval(clearCaches, REAL_PATH_TTL_MS).unref();
 
+// A post costs ~20 µs, listener or not (every spawn makes two): the main thread posts once it has
+// started a worker, which may run Palisade; a worker always does (its parent runs Palisade).
+let otherThreads = !isMainThread;
+
+/** A worker is being started: from now on, namespace changes are told to the other threads. */
+export function shareRealPathForgetting(): void {
+  otherThreads = true;
+}
+
 /** Called after any call that can change what paths resolve to (rename, unlink, symlink, mkdir, spawn, …). */
 export function forgetRealPaths(): void {
   clearCaches();
-  namespaceChannel.postMessage(0);
+  if (otherThreads) namespaceChannel.postMessage(0);
 }

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import workerThreads from 'node:worker_threads';
 import { activeRuntime, currentScope, registerPreload } from '@palisade/core';
 import { insideSensor } from '../../reentry.js';
-import { realPath, toAbsolute } from '../../normalize/path.js';
+import { realPath, shareRealPathForgetting, toAbsolute } from '../../normalize/path.js';
 import { withoutRegister } from '../../preload-check.js';
 import { wrap } from '../../wrap.js';
 import { guardClass, guardHandleClass, symbolValue } from './class-guard.js';
@@ -128,6 +128,7 @@ function inheritance(): Inherited | undefined {
 }
 
 function workerArgs(args: unknown[]): unknown[] {
+  shareRealPathForgetting();
   if (insideSensor() || !activeRuntime()) return args;
   if (args[1] === null) return args; // Node throws reading options of null
   const opts = snapshotOptions(args[1]);
@@ -184,6 +185,7 @@ function guardWorkerHandle(instance: object): void {
   const handle = symbolValue(instance, (v) => typeof (v as { startThread?: unknown }).startThread === 'function');
   if (!handle) return;
   guardHandleClass(handle, (args) => {
+    shareRealPathForgetting();
     guardCode('code.worker', 'eval', 'WorkerImpl');
     const pre = preloadArgs();
     args[2] = [...pre, ...(Array.isArray(args[2]) ? (args[2] as unknown[]) : [])];
