@@ -20,7 +20,7 @@
 // never older than the code it holds.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { build } from 'esbuild';
 import { dirname, join } from 'node:path';
@@ -120,6 +120,21 @@ function rewriteRequires(code) {
 }
 
 /** The CommonJS bundle, and next to it `entryFile`, which loads it with the code cache. */
+/**
+ * Dynamic `import()` of a builtin (the OTLP exporter loads `http` so) becomes a require: on Node 20 a
+ * script compiled from a code cache has no dynamic-import callback (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING),
+ * and elsewhere the callback Palisade gives prints an experimental-feature warning into the app's stderr.
+ * Any other dynamic import fails the build.
+ */
+function builtinImportsAsRequires(code, file) {
+  const out = code.replace(/\bimport\("([^"]+)"\)/g, (call, id) =>
+    isBuiltin(id) ? `Promise.resolve().then(() => __palisadeBuiltin(require(${JSON.stringify(id)})))` : call,
+  );
+  const left = /\bimport\(/.exec(out);
+  if (left) throw new Error(`${file}: a dynamic import() the code cache cannot run on Node 20: ${out.slice(left.index, left.index + 80)}`);
+  return out;
+}
+
 async function commonJSBundle(entryPoint, bundleFile, entryFile, { inline = false, notice = [], plugins = [] } = {}) {
   const { packages: _, ...inlining } = commonJS;
   await build({
@@ -131,7 +146,8 @@ async function commonJSBundle(entryPoint, bundleFile, entryFile, { inline = fals
   });
   const code = readFileSync(bundleFile, 'utf8');
   const body = code.indexOf('\n', code.indexOf('__palisadeModuleUrl')) + 1; // after the banner
-  writeFileSync(bundleFile, code.slice(0, body) + helpers + '\n' + rewriteRequires(code.slice(body)) + 'module.exports = __palisadeValues(module.exports);\n');
+  const rewritten = rewriteRequires(code.slice(body));
+  writeFileSync(bundleFile, code.slice(0, body) + helpers + '\n' + (inline ? builtinImportsAsRequires(rewritten, bundleFile) : rewritten) + 'module.exports = __palisadeValues(module.exports);\n');
   const entry = join(dirname(bundleFile), entryFile);
   const name = bundleFile.slice(dirname(bundleFile).length + 1);
   writeFileSync(entry, generated(`loads ${name} with its code cache (from scripts/cached-entry.cjs).`) + entryTemplate.replace("'__BUNDLE__'", JSON.stringify(name)));

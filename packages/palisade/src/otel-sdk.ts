@@ -1,4 +1,6 @@
 import * as api from '@opentelemetry/api';
+import type { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 
 /**
  * The parts of the OpenTelemetry SDK that `palisade/register` sets up when
@@ -9,6 +11,17 @@ import * as api from '@opentelemetry/api';
  * in the bundle shares the app's registrations (tracer provider, context
  * manager) through the API's global, as copies of @opentelemetry/api 1.x do.
  */
+/**
+ * The OTLP/HTTP (protobuf) span exporter, its code run on first use (the first
+ * export): in the bundle it shares the API and SDK copies above, and loads
+ * none of its ~230 files.
+ */
+export function otlpTraceExporter(config: ConstructorParameters<typeof OTLPTraceExporter>[0]): SpanExporter {
+  // A require() the bundler inlines; this module runs only as the bundle (dist/otel-sdk.cjs).
+  const exporter = require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
+  return new exporter.OTLPTraceExporter(config);
+}
+
 /** The API as a plain object (its exports never change after loading). */
 export const otelApi: typeof api = { ...api };
 export { BasicTracerProvider, BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';

@@ -33,12 +33,9 @@ export function setupTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryS
   let exporter: SpanExporter;
   let endpoint: string | undefined;
   if (kind === 'otlp') {
-    exporter = onFirstExport(() => {
-      const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
-      // Requests in flight before the exporter refuses a batch (its default is 30): room for a burst of
-      // 64 batches of 512 spans, about 11 MB of encoded spans.
-      return new OTLPTraceExporter({ concurrencyLimit: 64 });
-    });
+    // Requests in flight before the exporter refuses a batch (its default is 30): room for a burst of
+    // 64 batches of 512 spans, about 11 MB of encoded spans.
+    exporter = onFirstExport(() => base.otlpTraceExporter({ concurrencyLimit: 64 }));
     endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` : 'http://localhost:4318/v1/traces');
   } else if (kind === 'console') {
     exporter = new base.ConsoleSpanExporter();
@@ -79,11 +76,20 @@ function loadSdk(): OtelSdk {
     // not built: the packages
   }
   if (bundled !== undefined) return require(bundled) as OtelSdk;
+  const sdk = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
+  const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
   return {
-    ...(require('@opentelemetry/sdk-trace-base') as object),
-    ...(require('@opentelemetry/resources') as object),
+    BasicTracerProvider: sdk.BasicTracerProvider,
+    BatchSpanProcessor: sdk.BatchSpanProcessor,
+    ConsoleSpanExporter: sdk.ConsoleSpanExporter,
+    SimpleSpanProcessor: sdk.SimpleSpanProcessor,
+    resourceFromAttributes,
     otelApi: require('@opentelemetry/api') as OtelSdk['otelApi'],
-  } as OtelSdk;
+    otlpTraceExporter: (config) => {
+      const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
+      return new OTLPTraceExporter(config);
+    },
+  };
 }
 
 /**
