@@ -4,12 +4,12 @@
  * Node version, never otherwise, and the code that runs is the bundle's either way.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { REPO_ROOT, runProtected } from '../helpers/protected.js';
 
 const STATES = `globalThis[Symbol.for('palisade.codeCache')]`;
@@ -39,7 +39,7 @@ console.log(JSON.stringify({ denied, states: ${STATES} }));`,
       t.ok(readFileSync(join(REPO_ROOT, 'packages', b), 'utf8').startsWith('"use strict";'), `${b} is strict`);
       const state = states[join(REPO_ROOT, 'packages', b)];
       if (builtHere(b)) t.equal(state, 'cached', b);
-      else t.equal(state, 'stale', `${b}: the cache is another Node version's, so it is not used`);
+      else t.ok(state === 'stale' || state === 'user-cached', `${b}: the build's cache is another Node version's, so it is not used (${state})`);
     }
   });
 }
@@ -60,7 +60,9 @@ console.log(JSON.stringify({ denied, separate, states: ${STATES} }));`,
   const { denied, separate, states } = r.json[0] as { denied: string; separate: string[]; states: Record<string, string> };
   t.equal(denied, 'ERR_PALISADE_DENIED');
   t.same(separate, [], 'no OpenTelemetry package loaded from its own files');
-  t.equal(states[join(REPO_ROOT, 'packages', sdk)], builtHere(sdk) ? 'cached' : 'stale', sdk);
+  const state = states[join(REPO_ROOT, 'packages', sdk)];
+  if (builtHere(sdk)) t.equal(state, 'cached', sdk);
+  else t.ok(state === 'stale' || state === 'user-cached', `${sdk}: ${state}`);
 });
 
 t.test('@palisade/core is one instance for import and require', async (t) => {
@@ -71,18 +73,31 @@ t.test('@palisade/core is one instance for import and require', async (t) => {
   t.equal(viaImport.Runtime, viaRequire.Runtime);
 });
 
-t.test('the entry uses a cache only for the exact source and Node version that made it', async (t) => {
+/**
+ * A directory with an entry made from the template over a one-line bundle (`bundle(n)` rewrites it), and
+ * `load(env, pre)`, which requires it in a fresh process (its temporary directory inside this one) and
+ * reports what it exported and how it was compiled.
+ */
+function entryFixture(t: Test, baseEnv: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'palisade-code-cache-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const template = readFileSync(join(REPO_ROOT, 'scripts', 'cached-entry.cjs'), 'utf8');
   writeFileSync(join(dir, 'entry.cjs'), template.replace("'__BUNDLE__'", JSON.stringify('bundle.cjs')));
+  const temp = join(dir, 'tmp');
+  mkdirSync(temp);
   const bundle = (n: number) => writeFileSync(join(dir, 'bundle.cjs'), `module.exports = { value: ${n} + 1 };\n`);
   const load = (env: Record<string, string> = {}, pre = '') => {
     const code = `${pre}const m = { ...require('./entry.cjs') }; console.log(JSON.stringify({ m, state: Object.values(${STATES})[0] }));`;
-    const r = spawnSync(process.execPath, ['-e', code], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+    const r = spawnSync(process.execPath, ['-e', code], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH, TMPDIR: temp, ...baseEnv, ...env } });
     t.equal(r.status, 0, r.stderr);
     return JSON.parse(r.stdout) as { m: { value: number }; state: string };
   };
+  return { dir, temp, bundle, load };
+}
+
+t.test('the entry uses a cache only for the exact source and Node version that made it', async (t) => {
+  // The build's cache alone here (this user's own cache has its test below).
+  const { dir, bundle, load } = entryFixture(t, { PALISADE_CODE_CACHE: 'off' });
 
   bundle(1);
   t.same(load(), { m: { value: 2 }, state: 'none' }, 'no cache yet: compiled from source');
@@ -106,4 +121,41 @@ t.test('the entry uses a cache only for the exact source and Node version that m
   // Loaded after Palisade's fs sensors are in place: read by Node's own loader (its module rules apply), no cache.
   const sensed = `const fs = require('fs'); globalThis[Symbol.for('palisade.wrappers')] = new WeakSet([fs.readFileSync]);`;
   t.same(load({}, sensed), { m: { value: 8 }, state: 'plain' });
+});
+
+t.test("a Node version the build did not run gets this user's own cache, written by its first process", async (t) => {
+  const { dir, temp, bundle, load } = entryFixture(t, {});
+  const userDir = join(temp, `palisade-${process.getuid!()}`, 'code-cache');
+  const userCaches = () => (existsSync(userDir) ? readdirSync(userDir) : []);
+
+  bundle(1);
+  // The build's cache, made by another Node version: not used.
+  load({ PALISADE_WRITE_CODE_CACHE: '1' });
+  const buildCache = join(dir, 'bundle.cjs.v8cache');
+  const built = readFileSync(buildCache);
+  writeFileSync(buildCache, Buffer.from(built.toString('latin1').replace(process.version, 'v0.0.0'), 'latin1'));
+  t.same(load(), { m: { value: 2 }, state: 'stale' }, 'first process: compiled from source');
+  t.equal(userCaches().length, 1, 'and it wrote a cache for this Node version');
+  t.equal(statSync(join(userDir, userCaches()[0]!)).mode & 0o777, 0o600, 'readable by this user only');
+  t.same(load(), { m: { value: 2 }, state: 'user-cached' }, 'the next one uses it');
+
+  bundle(7); // same length: V8 alone would accept the old cache
+  t.same(load(), { m: { value: 8 }, state: 'stale' }, 'a changed source never runs from the old cache');
+  t.same(load(), { m: { value: 8 }, state: 'user-cached' }, 'it gets a cache of its own');
+
+  for (const f of userCaches()) {
+    const good = readFileSync(join(userDir, f));
+    const headerEnd = good.indexOf(10) + 1;
+    writeFileSync(join(userDir, f), Buffer.concat([good.subarray(0, headerEnd), Buffer.alloc(good.length - headerEnd, 0x5a)]));
+  }
+  t.same(load(), { m: { value: 8 }, state: 'rejected' }, 'a corrupt cache is refused by V8, the source runs');
+  t.same(load(), { m: { value: 8 }, state: 'user-cached' }, 'and a good one replaces it');
+
+  // A directory someone else could write to is not trusted: neither read nor written.
+  chmodSync(userDir, 0o777);
+  t.same(load(), { m: { value: 8 }, state: 'stale' }, 'a cache in a directory others can write is not used');
+  chmodSync(userDir, 0o700);
+  rmSync(userDir, { recursive: true });
+  t.same(load({ PALISADE_CODE_CACHE: 'off' }), { m: { value: 8 }, state: 'stale' });
+  t.same(userCaches(), [], 'PALISADE_CODE_CACHE=off writes none');
 });
