@@ -114,7 +114,7 @@ function onFirstExport(make: () => SpanExporter): SpanExporter {
  * requests are in flight) is counted as a telemetry error, its spans as lost,
  * and reported to `internal-error` listeners; the app never sees the failure.
  */
-function suppressOwnExport(exporter: SpanExporter): void {
+export function suppressOwnExport(exporter: SpanExporter): void {
   const exportSpans = exporter.export.bind(exporter);
   const failed = (spans: number, error: unknown) => {
     const recorder = activeRuntime()?.recorder;
@@ -123,16 +123,23 @@ function suppressOwnExport(exporter: SpanExporter): void {
     recorder.stats.spansLost += spans;
     recorder.internalError('telemetry export', error ?? new Error('span export failed'));
   };
-  exporter.export = (spans, done) =>
+  exporter.export = (spans, done) => {
+    const count = spans.length;
     runSuppressed(() => {
+      // The batch processor holds the array it hands over until the export ends (the collector answers):
+      // the exporter gets its own copy, kept as long as it needs the spans (the OTLP exporter encodes
+      // them at once), and the processor's is emptied, so a burst's spans need not stay in memory.
+      const batch = spans.slice();
+      spans.length = 0;
       try {
-        exportSpans(spans, (result) => {
-          if (result.code !== 0) failed(spans.length, result.error); // ExportResultCode.SUCCESS is 0
+        exportSpans(batch, (result) => {
+          if (result.code !== 0) failed(count, result.error); // ExportResultCode.SUCCESS is 0
           done(result);
         });
       } catch (err) {
-        failed(spans.length, err);
+        failed(count, err);
         done({ code: 1, error: err as Error });
       }
     });
+  };
 }
