@@ -349,7 +349,7 @@ const lines = [
   '  telemetry (spans for decisions only).',
   '- **enforce+spans**: the same policy with `telemetry.spans: "all"`: a span for every operation, through',
   '  `palisade/register`\'s BatchSpanProcessor (each full batch handed to the exporter at once, so every span is encoded and',
-  '  sent, none dropped) and OTLP/HTTP (protobuf) exporter to a loopback sink that answers 200' +
+  '  sent, none dropped, and let go once encoded) and OTLP/HTTP (protobuf) exporter to a loopback sink that answers 200' +
     (has('spans') ? ` (it received ${spansSink.requests} export requests, ${(spansSink.bytes / 1048576).toFixed(1)} MB, over ${runs.spans.filter(Boolean).length} processes).` : '.'),
   '- **Zen**: Aikido Zen 1.8.36, `--require @aikidosec/firewall`, `AIKIDO_BLOCK=true`, no token.',
   '- **dd-trace**: dd-trace 5.132.0, `--require dd-trace/init`, `DD_APPSEC_ENABLED=true DD_APPSEC_RASP_ENABLED=true`, no agent',
@@ -377,7 +377,8 @@ const lines = [
     ? [
         'Floors: what any design pays on this machine, measured in the same rounds with no agent loaded (`benchmarks/overhead/floor/`).',
         'The spans floor uses the OpenTelemetry SDK packages `palisade/register` uses, set up as it sets them up (BatchSpanProcessor',
-        'with each full batch handed to the exporter at once, OTLP/HTTP protobuf exporter to the same sink), in batches of the same size.',
+        'with each full batch handed to the exporter at once and its spans let go once handed over, OTLP/HTTP protobuf exporter to the',
+        'same sink), in batches of the same size.',
         '',
         '| floor | median | ratio |',
         '|---|---:|---|',

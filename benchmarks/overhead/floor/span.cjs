@@ -23,10 +23,11 @@ const N = Math.max(1, Math.round(2000 * SCALE));
 
 // palisade/register's processor: the SDK's BatchSpanProcessor, each full batch handed to the exporter at
 // once (span-queue.js), so that a span per call means a span exported per call, as there; the processor
-// alone would drop most spans of these synchronous batches and never encode them.
-const { exportEveryBatch, queueLimits } = require(path.join(__dirname, '..', '..', '..', 'packages', 'palisade', 'dist', 'span-queue.js'));
+// alone would drop most spans of these synchronous batches and never encode them. Its exporter likewise
+// lets each batch's spans go once handed over (the processor alone keeps them until the sink answers).
+const { exportEveryBatch, letGoOfExportedSpans, queueLimits } = require(path.join(__dirname, '..', '..', '..', 'packages', 'palisade', 'dist', 'span-queue.js'));
 const limits = queueLimits(process.env);
-const exporter = new OTLPTraceExporter({ concurrencyLimit: 64 });
+const exporter = letGoOfExportedSpans(new OTLPTraceExporter({ concurrencyLimit: 64 }));
 const provider = new BasicTracerProvider({
   resource: resourceFromAttributes({ 'service.name': 'palisade-bench-floor' }),
   spanProcessors: [exportEveryBatch(new BatchSpanProcessor(exporter, { ...limits }), limits.maxExportBatchSize)],

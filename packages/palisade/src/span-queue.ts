@@ -1,5 +1,5 @@
 import type { Context } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 /** BatchSpanProcessor's queue limits, as palisade/register hands them to it. */
 export interface QueueLimits {
@@ -55,4 +55,21 @@ export function exportEveryBatch(inner: SpanProcessor, batchSize: number): SpanP
     forceFlush: () => inner.forceFlush(),
     shutdown: () => inner.shutdown(),
   };
+}
+
+/**
+ * BatchSpanProcessor keeps the array of spans it hands to `export` until the
+ * export ends (the collector answers), so a burst's spans would all stay in
+ * memory meanwhile. This hands the exporter its own copy, kept as long as the
+ * exporter needs it (the OTLP exporter encodes at once), and empties the
+ * processor's. The exporter's `export` is replaced; the exporter is returned.
+ */
+export function letGoOfExportedSpans<E extends SpanExporter>(exporter: E): E {
+  const exportSpans = exporter.export.bind(exporter);
+  exporter.export = (spans, done) => {
+    const batch = spans.slice();
+    spans.length = 0;
+    exportSpans(batch, done);
+  };
+  return exporter;
 }

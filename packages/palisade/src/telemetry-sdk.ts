@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { activeRuntime, runSuppressed, setFallbackTracerProvider } from '@palisade/core';
-import { exportEveryBatch, queueLimits } from './span-queue.js';
+import { exportEveryBatch, letGoOfExportedSpans, queueLimits } from './span-queue.js';
 
 // CommonJS loads synchronously, which `--require palisade/register` needs (no top-level await).
 const require = createRequire(import.meta.url);
@@ -42,7 +42,7 @@ export function setupTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryS
   } else {
     throw new Error(`OTEL_TRACES_EXPORTER=${kind} is not supported by palisade/register: use otlp, console or none`);
   }
-  suppressOwnExport(exporter);
+  ownExporter(exporter);
   let processor: import('@opentelemetry/sdk-trace-base').SpanProcessor;
   if (kind === 'console') processor = new base.SimpleSpanProcessor(exporter);
   else {
@@ -61,6 +61,7 @@ export function setupTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryS
 }
 
 type SpanExporter = import('@opentelemetry/sdk-trace-base').SpanExporter;
+type ExportResult = Parameters<Parameters<SpanExporter['export']>[1]>[0];
 type OtelSdk = typeof import('./otel-sdk.js');
 
 /**
@@ -114,7 +115,7 @@ function onFirstExport(make: () => SpanExporter): SpanExporter {
  * requests are in flight) is counted as a telemetry error, its spans as lost,
  * and reported to `internal-error` listeners; the app never sees the failure.
  */
-export function suppressOwnExport(exporter: SpanExporter): void {
+function suppressOwnExport(exporter: SpanExporter): void {
   const exportSpans = exporter.export.bind(exporter);
   const failed = (spans: number, error: unknown) => {
     const recorder = activeRuntime()?.recorder;
@@ -123,23 +124,26 @@ export function suppressOwnExport(exporter: SpanExporter): void {
     recorder.stats.spansLost += spans;
     recorder.internalError('telemetry export', error ?? new Error('span export failed'));
   };
+  // The result callback is made apart from the batch, so that it does not keep the spans alive while the
+  // export is in flight (letGoOfExportedSpans relies on that).
+  const settle = (count: number, done: (r: ExportResult) => void) => (result: ExportResult) => {
+    if (result.code !== 0) failed(count, result.error); // ExportResultCode.SUCCESS is 0
+    done(result);
+  };
   exporter.export = (spans, done) => {
-    const count = spans.length;
+    const finish = settle(spans.length, done);
     runSuppressed(() => {
-      // The batch processor holds the array it hands over until the export ends (the collector answers):
-      // the exporter gets its own copy, kept as long as it needs the spans (the OTLP exporter encodes
-      // them at once), and the processor's is emptied, so a burst's spans need not stay in memory.
-      const batch = spans.slice();
-      spans.length = 0;
       try {
-        exportSpans(batch, (result) => {
-          if (result.code !== 0) failed(count, result.error); // ExportResultCode.SUCCESS is 0
-          done(result);
-        });
+        exportSpans(spans, finish);
       } catch (err) {
-        failed(count, err);
-        done({ code: 1, error: err as Error });
+        finish({ code: 1, error: err as Error });
       }
     });
   };
+}
+
+/** The register's exporter: its own traffic unspanned and its failures counted (above), each batch let go once handed over. */
+export function ownExporter(exporter: SpanExporter): SpanExporter {
+  suppressOwnExport(exporter);
+  return letGoOfExportedSpans(exporter);
 }

@@ -1,6 +1,6 @@
 import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import t from 'tap';
-import { suppressOwnExport } from '../src/telemetry-sdk.js';
+import { ownExporter } from '../src/telemetry-sdk.js';
 
 /** An exporter that keeps each batch it is given until `finish()`, as one that encodes late would. */
 function holdingExporter() {
@@ -19,7 +19,7 @@ function holdingExporter() {
 
 t.test("the processor's array is emptied at once; the exporter keeps its own copy for as long as it needs", async (t) => {
   const { exporter, held, finish } = holdingExporter();
-  suppressOwnExport(exporter);
+  ownExporter(exporter);
   const provider = new BasicTracerProvider();
   const spans = ['a', 'b', 'c'].map((name) => {
     const s = provider.getTracer('test').startSpan(name);
@@ -40,7 +40,7 @@ t.test("the processor's array is emptied at once; the exporter keeps its own cop
 
 t.test('through a BatchSpanProcessor: every span of a burst reaches the exporter', async (t) => {
   const { exporter, received, finish } = holdingExporter();
-  suppressOwnExport(exporter);
+  ownExporter(exporter);
   const processor = new BatchSpanProcessor(exporter, { maxExportBatchSize: 10, maxQueueSize: 100, scheduledDelayMillis: 60_000 });
   const tracer = new BasicTracerProvider({ spanProcessors: [processor] }).getTracer('test');
   for (let i = 0; i < 95; i++) tracer.startSpan(`op${i}`).end();
