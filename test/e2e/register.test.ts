@@ -118,6 +118,19 @@ t.test('decisions reach an OTLP collector as spans, with the runtime path', asyn
   }
 });
 
+t.test('OTEL_TRACES_EXPORTER=console: each decision span printed by the SDK console exporter', async (t) => {
+  const r = await runProtected({
+    policy: { version: 1, deny: { 'fs.read': ['**/.env'] } },
+    script: `import fs from 'node:fs';\ntry { fs.readFileSync('.env'); } catch (e) { console.log(JSON.stringify({ code: e.code })); }`,
+    files: { '.env': 'x' },
+    env: { OTEL_TRACES_EXPORTER: 'console' },
+  });
+  t.equal(r.code, 0, r.stderr);
+  t.same(r.json[0], { code: 'ERR_PALISADE_DENIED' });
+  t.match(r.stdout, /name: 'palisade fs\.read'/, 'the span, as the console exporter prints it');
+  t.match(r.stdout, /'palisade\.verdict': 'deny'/);
+});
+
 t.test('the audit log of a protected run verifies', async (t) => {
   const r = await runProtected({ policy: { version: 1, deny: { 'fs.read': ['**/.env'] }, audit: { path: 'audit/log.jsonl' } }, script: readEnv, files: { '.env': 'x' } });
   const file = join(r.dir, 'audit', 'log.jsonl');
