@@ -50,3 +50,39 @@ await worker.terminate();`,
     t.same(r.json[0], { before: ['read', 'read'], after: ['ERR_PALISADE_DENIED', 'ERR_PALISADE_DENIED'] }, 'both threads see the new target');
   });
 }
+
+t.test('a worker that starts Palisade itself, from a Worker taken before the sensors: still told of changes', async (t) => {
+  // Library use: the app keeps worker_threads' own Worker from before palisade.init(), and the worker
+  // starts Palisade on its own. The worker sensor never sees it; the worker's announcement must make
+  // the main thread tell it of namespace changes all the same.
+  const policy = { version: 1, mode: 'enforce', allow: { 'fs.read': ['${cwd}/data/**', '${cwd}/**/*.mjs', '${cwd}/node_modules/**'], 'fs.write': ['${cwd}/data/**'], 'code.worker': true }, deny: { 'fs.read': ['${cwd}/secret/**'] } };
+  const read = `(() => { try { fs.readFileSync('data/link', 'utf8'); return 'read'; } catch (e) { return e.code; } })()`;
+  const r = await runProtected({
+    preload: 'none',
+    files: { 'data/public.txt': 'public', 'secret/key': 'TOKEN', 'policy.json': JSON.stringify(policy) },
+    script: `import fs from 'node:fs';
+import { Worker as OwnWorker } from 'node:worker_threads';
+const Worker = OwnWorker; // taken before the sensors are installed
+const { palisade } = await import('palisade');
+const policy = JSON.parse(fs.readFileSync('policy.json', 'utf8'));
+palisade.init({ policy });
+fs.symlinkSync(process.cwd() + '/data/public.txt', 'data/link');
+const worker = new Worker(\`import fs from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+const { palisade } = await import('palisade');
+palisade.init({ policy: \${JSON.stringify(policy)} });
+parentPort.on('message', () => parentPort.postMessage(${read}));
+parentPort.postMessage('ready');\`, { eval: true, type: 'module' });
+const next = () => new Promise((resolve) => worker.once('message', resolve));
+await next();
+const ask = () => { const p = next(); worker.postMessage('read'); return p; };
+const before = await ask();
+fs.rmSync('data/link');
+fs.symlinkSync(process.cwd() + '/secret/key', 'data/link');
+await new Promise((resolve) => setTimeout(resolve, 50));
+console.log(JSON.stringify({ before, after: await ask() }));
+await worker.terminate();`,
+  });
+  t.equal(r.code, 0, r.stderr);
+  t.same(r.json[0], { before: 'read', after: 'ERR_PALISADE_DENIED' }, 'the worker sees the link re-pointed at once');
+});

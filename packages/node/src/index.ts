@@ -6,6 +6,7 @@ import { installChildProcessSensor } from './sensors/child-process.js';
 import { installCodeSensors } from './sensors/code/index.js';
 import { installFsSensor } from './sensors/fs/index.js';
 import { installNetworkSensors } from './sensors/network/index.js';
+import { announceThread } from './normalize/path.js';
 
 markInternalDir(new URL('.', import.meta.url));
 
@@ -35,6 +36,7 @@ export function installNodeSensors(): void {
     }
   }
   syncBuiltinESMExports();
+  announceThread();
 }
 
 export { pathArg, realPath, toAbsolute, forgetRealPaths } from './normalize/path.js';

@@ -403,8 +403,16 @@ function clearCaches(): void {
 
 // Worker threads run their own Palisade with their own caches: a rename or
 // symlink seen in one thread clears them all.
+// A post costs ~20 µs, listener or not (every spawn makes two): the main thread posts once it has
+// started a worker (which may run Palisade) or heard from one; a worker always does.
+let otherThreads = !isMainThread;
+
 const namespaceChannel = new BroadcastChannel('palisade:fs-namespace');
-namespaceChannel.onmessage = clearCaches;
+namespaceChannel.onmessage = () => {
+  // Another thread runs Palisade (however it was started): tell it of changes from now on.
+  otherThreads = true;
+  clearCaches();
+};
 (namespaceChannel as unknown as { unref(): void }).unref();
 
 /**
@@ -414,13 +422,18 @@ namespaceChannel.onmessage = clearCaches;
 export const REAL_PATH_TTL_MS = 1000;
 setInterval(clearCaches, REAL_PATH_TTL_MS).unref();
 
-// A post costs ~20 µs, listener or not (every spawn makes two): the main thread posts once it has
-// started a worker, which may run Palisade; a worker always does (its parent runs Palisade).
-let otherThreads = !isMainThread;
-
 /** A worker is being started: from now on, namespace changes are told to the other threads. */
 export function shareRealPathForgetting(): void {
   otherThreads = true;
+}
+
+/**
+ * Palisade's sensors are installed in this worker: the other threads hear of
+ * it (and drop their cached resolutions, harmlessly), so they tell it of their
+ * namespace changes even if it was started some way the worker sensor missed.
+ */
+export function announceThread(): void {
+  if (!isMainThread) namespaceChannel.postMessage(0);
 }
 
 /** Called after any call that can change what paths resolve to (rename, unlink, symlink, mkdir, spawn, …). */
