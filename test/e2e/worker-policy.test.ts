@@ -72,7 +72,7 @@ import { parentPort } from 'node:worker_threads';
 const { palisade } = await import('palisade');
 palisade.init({ policy: \${JSON.stringify(policy)} });
 parentPort.on('message', () => parentPort.postMessage(${read}));
-parentPort.postMessage('ready');\`, { eval: true, type: 'module' });
+parentPort.postMessage('ready');\`, { eval: true });
 const next = () => new Promise((resolve) => worker.once('message', resolve));
 await next();
 const ask = () => { const p = next(); worker.postMessage('read'); return p; };
