@@ -32,6 +32,13 @@ async function collector(t: { teardown(fn: () => void): void }, delayMs: number)
 
 const POLICY = { version: 1, mode: 'enforce', allow: { 'fs.read': ['${cwd}/**'] }, telemetry: { spans: 'all' } };
 
+/** `script` run under POLICY with Palisade's OTLP exporter pointed at a collector answering after `delayMs`. */
+async function spanned(t: { teardown(fn: () => void): void }, delayMs: number, script: string, env: Record<string, string> = {}, nodeArgs: string[] = []) {
+  const c = await collector(t, delayMs);
+  const r = await runProtected({ policy: POLICY, script, nodeArgs, files: { [MARKER]: 'x' }, env: { OTEL_EXPORTER_OTLP_ENDPOINT: c.url, ...env } });
+  return { c, r };
+}
+
 const app = (n: number) => `import fs from 'node:fs';
 import { palisade } from 'palisade';
 const internal = new Set();
@@ -41,13 +48,7 @@ for (let i = 0; i < ${n}; i++) fs.readFileSync('${MARKER}');
 setTimeout(() => console.log(JSON.stringify({ spansLost: palisade.stats().spansLost, internal: [...internal] })), 1500);`;
 
 t.test('a burst of 10,000 spanned reads: every span reaches the collector', async (t) => {
-  const c = await collector(t, 0);
-  const r = await runProtected({
-    policy: POLICY,
-    script: app(10_000),
-    files: { [MARKER]: 'x' },
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: c.url, OTEL_SERVICE_NAME: 'span-burst' },
-  });
+  const { c, r } = await spanned(t, 0, app(10_000), { OTEL_SERVICE_NAME: 'span-burst' });
   t.equal(r.code, 0, r.stderr);
   t.same(r.json[0], { spansLost: 0, internal: [] });
   t.equal(c.spans(), 10_000, `all spans exported (${c.requests()} requests)`);
@@ -56,13 +57,7 @@ t.test('a burst of 10,000 spanned reads: every span reaches the collector', asyn
 t.test("beyond the exporter's requests in flight: every refused span counted and reported", async (t) => {
   // Batches of 8 and a collector that answers slowly: the exporter takes 64 requests (512 spans) in
   // flight and refuses further batches until they finish.
-  const c = await collector(t, 300);
-  const r = await runProtected({
-    policy: POLICY,
-    script: app(2_000),
-    files: { [MARKER]: 'x' },
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: c.url, OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '8', OTEL_EXPORTER_OTLP_TIMEOUT: '5000' },
-  });
+  const { c, r } = await spanned(t, 300, app(2_000), { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '8', OTEL_EXPORTER_OTLP_TIMEOUT: '5000' });
   t.equal(r.code, 0, r.stderr);
   const { spansLost, internal } = r.json[0] as { spansLost: number; internal: string[] };
   t.ok(spansLost > 0, `some spans refused (${spansLost})`);
@@ -75,24 +70,19 @@ t.test('while a burst is being exported, its spans are not kept in memory: only 
   // The collector answers after 3 s: during that time every batch of the burst is in flight. The batch
   // processor keeps the array it handed over until then; Palisade empties it once the exporter has
   // encoded it. Heap after a full collection, in flight, against before the burst, for 10,000 spans:
-  // 11.2 MB when the spans are kept, 1.5 MB when they are let go (measured).
-  const c = await collector(t, 3000);
-  const r = await runProtected({
-    policy: POLICY,
-    nodeArgs: ['--expose-gc'],
-    files: { [MARKER]: 'x' },
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: c.url, OTEL_SERVICE_NAME: 'span-memory' },
-    script: `import fs from 'node:fs';
+  // 10.3 MB when the spans are kept, 1.0 MB when they are let go (measured).
+  const script = `import fs from 'node:fs';
 const heap = () => (globalThis.gc(), process.memoryUsage().heapUsed);
-for (let i = 0; i < 500; i++) fs.readFileSync('${MARKER}'); // warm: the exporter and its code loaded
+// Warm: a full batch (512) is exported at once, so the exporter and its code are loaded; its answer comes.
+for (let i = 0; i < 600; i++) fs.readFileSync('${MARKER}');
 await new Promise((r) => setTimeout(r, 3500));
 const before = heap();
 for (let i = 0; i < 10000; i++) fs.readFileSync('${MARKER}');
 await new Promise((r) => setTimeout(r, 200)); // the requests are sent; the collector holds its answers
-console.log(JSON.stringify({ grewMB: (heap() - before) / 1048576 }));`,
-  });
+console.log(JSON.stringify({ grewMB: (heap() - before) / 1048576 }));`;
+  const { c, r } = await spanned(t, 3000, script, { OTEL_SERVICE_NAME: 'span-memory' }, ['--expose-gc']);
   t.equal(r.code, 0, r.stderr);
   const { grewMB } = r.json[0] as { grewMB: number };
   t.ok(grewMB < 8, `heap grew ${grewMB.toFixed(1)} MB with 10,000 spans in flight`);
-  t.equal(c.spans(), 10_500, 'and every span still arrived');
+  t.equal(c.spans(), 10_600, 'and every span still arrived');
 });

@@ -398,7 +398,8 @@ export function stringTarget(raw: string, follow: boolean): string {
 
 function clearCaches(): void {
   // Clearing reallocates a map's table even when it is empty (spawns clear twice per call).
-  for (const cache of [realCache, stringTargets[0]!, stringTargets[1]!]) if (cache.size !== 0) cache.clear();
+  if (realCache.size !== 0) realCache.clear();
+  for (const cache of stringTargets) if (cache.size !== 0) cache.clear();
 }
 
 // Worker threads run their own Palisade with their own caches: a rename or
