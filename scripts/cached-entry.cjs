@@ -5,14 +5,13 @@
 // what that run compiled, which is most of what Palisade costs before the app's first line. Node 20
 // offers no code cache for ES modules, hence CommonJS.
 //
-// The cache is used only when it was made from this exact source (its sha256) by this Node version:
-// V8 itself checks little more than the source's length. Anything off (no cache, another Node, a
-// changed bundle, a file that cannot be read) compiles without it; the code is the same either way.
+// The cache is used only when it was made from this exact source by this Node version: V8 itself
+// checks little more than the source's length. So a cache file holds a header (format, Node version,
+// architecture, source length), then the source it was made from, compared byte for byte before use,
+// then V8's data. (Comparing costs ~10 µs; hashing the source would load node:crypto, ~1.5 ms of every
+// start.) Anything off (no cache, another Node, a changed bundle, a file that cannot be read) compiles
+// without it; the code is the same either way.
 //
-// A Node version the build did not run (an install built elsewhere, Node 22 or 24 next to a build on 20)
-// gets a cache of its own: the first process that compiles without one writes it at exit into a
-// directory only this user can write (checked before each use, as the policy-validation cache's), and
-// later processes use it under the same conditions. PALISADE_CODE_CACHE=off turns that off.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -54,12 +53,12 @@ function userCacheDir() {
 }
 
 /** Written whole under a temporary name, then renamed: a concurrent reader sees all of it or nothing. */
-function writeUserCache(target, header, data) {
+function writeUserCache(target, parts) {
   const temp = `${target}.${process.pid}.tmp`;
   try {
     const fd = openSync(temp, 'wx', 0o600);
     try {
-      writeSync(fd, Buffer.concat([Buffer.from(header, 'latin1'), data]));
+      writeSync(fd, Buffer.concat(parts));
     } finally {
       closeSync(fd);
     }
@@ -73,9 +72,18 @@ function writeUserCache(target, header, data) {
   }
 }
 
-/** The cached data after `header` in `cache`, when the header is exactly it. */
-function afterHeader(cache, header) {
-  return cache.length > header.length && cache.toString('latin1', 0, header.length) === header ? cache.subarray(header.length) : undefined;
+/** V8's data in `cache`, when the cache was made from exactly `source` under exactly `header`. */
+function cachedDataFor(cache, header, source) {
+  const start = header.length + source.length;
+  if (cache.length <= start || cache.toString('latin1', 0, header.length) !== header) return undefined;
+  return source.equals(cache.subarray(header.length, start)) ? cache.subarray(start) : undefined;
+}
+
+/** A short name for this bundle's file (FNV-1a of its path): its user cache's name. Content is compared anyway. */
+function pathKey(p) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < p.length; i++) h = Math.imul(h ^ p.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
 }
 
 if (loader === undefined || sensed) {
@@ -84,14 +92,13 @@ if (loader === undefined || sensed) {
   module.exports = require(file);
 } else {
   const source = readFileSync(file);
-  const digest = require('node:crypto').createHash('sha256').update(source).digest('hex');
-  const header = `palisade-code-cache 1 ${process.version} ${process.arch} ${digest}\n`;
+  const header = `palisade-code-cache 2 ${process.version} ${process.arch} ${source.length}\n`;
   const warmUp = process.env.PALISADE_WRITE_CODE_CACHE === '1';
   let cachedData;
   let state = 'none';
   let userFile;
   try {
-    cachedData = afterHeader(readFileSync(cacheFile), header);
+    cachedData = cachedDataFor(readFileSync(cacheFile), header, source);
     if (cachedData === undefined) state = 'stale';
   } catch {
     // no cache: compile from source
@@ -100,8 +107,8 @@ if (loader === undefined || sensed) {
     try {
       const dir = userCacheDir();
       if (dir !== undefined) {
-        userFile = path.join(dir, `${digest}-${process.version}-${process.arch}.v8cache`);
-        cachedData = afterHeader(readFileSync(userFile), header);
+        userFile = path.join(dir, `${pathKey(file)}-${source.length}-${process.version}-${process.arch}.v8cache`);
+        cachedData = cachedDataFor(readFileSync(userFile), header, source);
       }
     } catch {
       // none yet: this process writes it
@@ -117,11 +124,11 @@ if (loader === undefined || sensed) {
   states[file] = state;
   if (warmUp) {
     // The build's warm-up run: at exit the script holds every function the run compiled.
-    process.once('exit', () => writeFileSync(cacheFile, Buffer.concat([Buffer.from(header, 'latin1'), script.createCachedData()])));
+    process.once('exit', () => writeFileSync(cacheFile, Buffer.concat([Buffer.from(header, 'latin1'), source, script.createCachedData()])));
   } else if (userFile !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
     process.once('exit', () => {
       try {
-        writeUserCache(userFile, header, script.createCachedData());
+        writeUserCache(userFile, [Buffer.from(header, 'latin1'), source, script.createCachedData()]);
       } catch {
         // a cache that cannot be written only costs time
       }

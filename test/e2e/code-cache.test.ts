@@ -21,6 +21,18 @@ function builtHere(bundle: string): boolean {
   return header.split(' ')[2] === process.version;
 }
 
+/** Where V8's data starts in a cache file: after the header line and the copy of the source it names the length of. */
+function dataOffset(cache: Buffer): number {
+  const headerEnd = cache.indexOf(10) + 1;
+  return headerEnd + Number(cache.toString('latin1', 0, headerEnd - 1).split(' ')[4]);
+}
+
+/** `cache` with V8's data overwritten (the header and the source copy kept). */
+function corrupted(cache: Buffer): Buffer {
+  const at = dataOffset(cache);
+  return Buffer.concat([cache.subarray(0, at), Buffer.alloc(cache.length - at, 0x5a)]);
+}
+
 for (const preload of ['import', 'require'] as const) {
   t.test(`--${preload} palisade/register compiles its bundles from the code cache`, async (t) => {
     const r = await runProtected({
@@ -111,7 +123,8 @@ t.test('the entry uses a cache only for the exact source and Node version that m
   const cacheFile = join(dir, 'bundle.cjs.v8cache');
   const good = readFileSync(cacheFile);
   const headerEnd = good.indexOf(10) + 1;
-  writeFileSync(cacheFile, Buffer.concat([good.subarray(0, headerEnd), Buffer.alloc(good.length - headerEnd, 0x5a)]));
+  t.equal(good.subarray(headerEnd, dataOffset(good)).toString(), readFileSync(join(dir, 'bundle.cjs'), 'utf8'), 'the cache holds the source it was made from');
+  writeFileSync(cacheFile, corrupted(good));
   t.same(load(), { m: { value: 8 }, state: 'rejected' }, 'a corrupt cache is refused by V8, the source runs');
 
   writeFileSync(cacheFile, Buffer.concat([Buffer.from(good.subarray(0, headerEnd).toString('latin1').replace(process.version, 'v0.0.0'), 'latin1'), good.subarray(headerEnd)]));
@@ -143,11 +156,7 @@ t.test("a Node version the build did not run gets this user's own cache, written
   t.same(load(), { m: { value: 8 }, state: 'stale' }, 'a changed source never runs from the old cache');
   t.same(load(), { m: { value: 8 }, state: 'user-cached' }, 'it gets a cache of its own');
 
-  for (const f of userCaches()) {
-    const good = readFileSync(join(userDir, f));
-    const headerEnd = good.indexOf(10) + 1;
-    writeFileSync(join(userDir, f), Buffer.concat([good.subarray(0, headerEnd), Buffer.alloc(good.length - headerEnd, 0x5a)]));
-  }
+  for (const f of userCaches()) writeFileSync(join(userDir, f), corrupted(readFileSync(join(userDir, f))));
   t.same(load(), { m: { value: 8 }, state: 'rejected' }, 'a corrupt cache is refused by V8, the source runs');
   t.same(load(), { m: { value: 8 }, state: 'user-cached' }, 'and a good one replaces it');
 

@@ -1,5 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import t from 'tap';
-import { runProtected } from '../helpers/protected.js';
+import { REPO_ROOT, runProtected } from '../helpers/protected.js';
 
 // On Node 20 the hooks for ES-module imports of the SDKs need Node's module-customization thread. A CommonJS
 // app gets it only once its code shows it may load an ES module; these check that every such way still ends
@@ -105,4 +110,22 @@ t.test('an ES-module entry point or another --import gets the loader from the st
   });
   t.equal(other.code, 0, other.stderr);
   t.same(other.json[0], { state: inThread ? 'sync' : 'async', setup: true });
+});
+
+t.test('a CommonJS app where no SDK resolves: no loader thread, even once its code shows an import', { skip: inThread && 'in-thread hooks: nothing deferred' }, async (t) => {
+  // Outside the repository, so that neither openai nor @anthropic-ai/sdk resolves from the app.
+  const dir = mkdtempSync(join(tmpdir(), 'palisade-no-sdk-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'lib.mjs'), 'export const value = 1;\n');
+  writeFileSync(join(dir, 'load.cjs'), "module.exports = () => import('./lib.mjs');\n");
+  writeFileSync(join(dir, 'app.cjs'), `const before = ${STATE};
+require('./load.cjs')().then((m) => console.log(JSON.stringify({ before, after: ${STATE}, value: m.value })));`);
+  const register = join(REPO_ROOT, 'packages', 'palisade', 'dist', 'register.bundle.js');
+  const env: Record<string, string | undefined> = { ...process.env, PALISADE_MODE: 'monitor', PALISADE_AUDIT: 'off' };
+  delete env.NODE_PATH; // the test runner's, through which the repository's SDKs would resolve
+  delete env.PALISADE_POLICY;
+  // `env -u`: the test runner adds its own --import to every child's NODE_OPTIONS (see runProtected).
+  const r = spawnSync('env', ['-u', 'NODE_OPTIONS', '-u', 'NODE_V8_COVERAGE', process.execPath, '--import', pathToFileURL(register).href, 'app.cjs'], { cwd: dir, env, encoding: 'utf8' });
+  t.equal(r.status, 0, r.stderr);
+  t.same(JSON.parse(r.stdout), { before: 'deferred', after: 'no-sdk', value: 1 });
 });

@@ -36,8 +36,11 @@ export { activeContext, setFallbackTracerProvider, tracingSuppressed, runSuppres
 export { markInternalDir, internalDirs, callSites, captureAppFrames, type StackFrame } from './record/stack.js';
 export * as semconv from './record/semconv.js';
 export { VERSION } from './version.js';
+export { sha256Hex, randomHex, cacheKey } from './hash.js';
 export { wrap, originalOf, isWrapped, unwrapAll } from './wrap.js';
 export { bundledOr } from './bundled.js';
 export { moduleReadMayPass, explicitDeny } from './guard/module-read.js';
 export { SPAN_KIND_INTERNAL, SPAN_KIND_CLIENT, SPAN_STATUS_ERROR } from './record/otel-api.js';
 export { isRegister, nodeOptionValue, preloads, registerPreload, splitNodeOptions } from './node-args.js';
+export { entryIsCommonJS, mainEntryIsCommonJS, type EntryFacts } from './entry-kind.js';
+export { onModuleCompile } from './module-compile.js';

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { INTERNAL_ERROR_RULE, TARGET_KIND, type Capability, type InternalErrorAction, type Mode } from './capabilities.js';
 import { type CommandTarget } from './compile/command-pattern.js';
@@ -14,6 +13,7 @@ import type { Verdict } from './guard/verdict.js';
 import type { Policy } from './policy/schema.js';
 import { Recorder, type RecorderSettings } from './record/recorder.js';
 import { VERSION } from './version.js';
+import { sha256Hex } from './hash.js';
 
 // Own copy: an app that monkey-patches path.resolve must not change a check.
 const resolvePath = path.resolve;
@@ -44,14 +44,22 @@ function recorderSettings(policy: Policy, cwd: string, values: Parameters<typeof
     as: t.as ?? 'span',
     stacktrace: t.stacktrace ?? true,
     audit: audit ? { path: resolvePath(cwd, expandPlaceholders(audit.path, values)), fsync: audit.fsync ?? false } : false,
-    auditStart: {
-      mode: policy.mode ?? 'enforce',
-      policySource: source,
-      policySha256: createHash('sha256').update(JSON.stringify(policy)).digest('hex'),
-      palisade: VERSION,
-      node: process.version,
-    },
+    auditStart: startFacts(policy, source),
   };
+}
+
+/**
+ * The audit log's start facts. The policy's hash is computed when first read
+ * (the start record is serialized when written, after the app has started),
+ * so start-up does not load `node:crypto` for it.
+ */
+function startFacts(policy: Policy, source: string): Readonly<Record<string, unknown>> {
+  let hash: string | undefined;
+  const facts: Record<string, unknown> = { mode: policy.mode ?? 'enforce', policySource: source };
+  Object.defineProperty(facts, 'policySha256', { enumerable: true, get: () => (hash ??= sha256Hex(JSON.stringify(policy))) });
+  facts.palisade = VERSION;
+  facts.node = process.version;
+  return facts;
 }
 
 /**

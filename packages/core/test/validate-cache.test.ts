@@ -1,6 +1,6 @@
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,4 +52,22 @@ t.test('a cache directory others can write to is not trusted', async (t) => {
   validateIn(tmp, policy);
   const again = validateIn(tmp, policy);
   t.equal(again.zodLoaded, true, 'validated again: the entry in a world-writable directory is ignored');
+});
+
+t.test('an entry counts only when its content is the policy: a name that matches is not enough', async (t) => {
+  const tmp = mkdtempSync(join(tmpdir(), 'pal-vc-'));
+  const uid = process.getuid?.() ?? -1;
+  const dir = join(tmp, `palisade-${uid}`, 'validated');
+  const policy = { version: 1, deny: { 'fs.read': ['**/.env'] } };
+  t.equal(validateIn(tmp, policy).zodLoaded, true);
+  const [entry] = readdirSync(dir);
+  t.ok(entry, 'an entry was written');
+  const file = join(dir, entry!);
+  const content = readFileSync(file, 'utf8');
+  t.ok(content.endsWith(JSON.stringify(policy)), 'it holds the policy it vouches for');
+  // Same name and length, other content: what a hash collision would look like.
+  writeFileSync(file, content.replace('.env', '.ENV'));
+  t.equal(validateIn(tmp, policy).zodLoaded, true, 'validated again');
+  t.equal(readFileSync(file, 'utf8'), content, 'and the entry is rewritten with the true content');
+  t.equal(validateIn(tmp, policy).zodLoaded, false, 'then used');
 });

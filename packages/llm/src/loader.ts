@@ -1,8 +1,7 @@
 import Module, { createRequire, register as registerAsync } from 'node:module';
 import { dirname, join } from 'node:path';
-import { isMainThread } from 'node:worker_threads';
-import { activeRuntime, bundledOr, wrap } from '@palisade/core';
-import { entryIsCommonJS, mayImportESM } from './esm-reach.js';
+import { activeRuntime, bundledOr, mainEntryIsCommonJS, onModuleCompile } from '@palisade/core';
+import { mayImportESM } from './esm-reach.js';
 import { hookSDKImports } from './instrumentation.js';
 
 const require = createRequire(import.meta.url);
@@ -49,23 +48,28 @@ export function registerLlmLoader(options: { readonly registerPath?: string } = 
   } else {
     // The off-thread loader costs every later import a round trip to another thread (and its start-up,
     // tens of milliseconds): only when the app can actually import an SDK, and for a CommonJS app only
-    // once its code shows it may load an ES module.
-    if (!sdkInstalled()) return 'no-sdk';
+    // once its code shows it may load an ES module. Where the SDKs resolve from is taken now (the
+    // working directory may change), and looked up when the loader would start (~1 ms of resolving).
+    const from = sdkDirs();
     const start = () => {
       g[KEY] = 'async';
       hookSDKImports();
       registerAsync(bundledOr(new URL('./iitm-hook.js', import.meta.url)), { data: { include } });
     };
-    const commonJS = isMainThread && entryIsCommonJS({ argv: process.argv, execArgv: process.execArgv, nodeOptions: process.env.NODE_OPTIONS, registerPath: options.registerPath });
-    if (commonJS) {
+    if (mainEntryIsCommonJS(options.registerPath)) {
       g[KEY] = 'deferred';
-      deferUntilESM(start);
-    } else start();
+      deferUntilESM(() => {
+        if (sdkInstalled(from)) start();
+        else g[KEY] = 'no-sdk';
+      });
+    } else if (sdkInstalled(from)) start();
+    else return 'no-sdk';
   }
   return g[KEY]!;
 }
 
-export type LoaderState = 'sync' | 'async' | 'deferred';
+/** `no-sdk`: deferred, and when the app showed it may load an ES module, no SDK resolved. */
+export type LoaderState = 'sync' | 'async' | 'deferred' | 'no-sdk';
 
 let startDeferred: (() => void) | undefined;
 
@@ -88,14 +92,13 @@ export function startDeferredLlmLoader(): void {
 /** Watches CommonJS compilation for the first sign of an ES module: a dynamic import, or `require` of an ES module. */
 function deferUntilESM(start: () => void): void {
   startDeferred = start;
-  wrap(Module.prototype, '_compile', (original: (...a: unknown[]) => unknown) =>
-    function _compile(this: unknown, content: unknown, filename: unknown, format: unknown) {
-      // `format` is 'module' when require() loads an ES module (Node >= 20.19).
-      if (startDeferred !== undefined && (format === 'module' || (typeof content === 'string' && mayImportESM(content)))) startDeferredLlmLoader();
-      // eslint-disable-next-line prefer-rest-params
-      return Reflect.apply(original, this, arguments);
-    },
-  );
+  const stop = onModuleCompile((content, _filename, format) => {
+    // `format` is 'module' when require() loads an ES module (Node >= 20.19).
+    if (startDeferred !== undefined && (format === 'module' || (typeof content === 'string' && mayImportESM(content)))) {
+      stop();
+      startDeferredLlmLoader();
+    }
+  });
 }
 
 type Next = (u: string, c: unknown) => unknown;
@@ -120,9 +123,13 @@ function shortCircuitBuiltins(): void {
   });
 }
 
-/** Whether openai or @anthropic-ai/sdk resolves from the working directory or the main script's. */
-function sdkInstalled(): boolean {
-  const from = [process.cwd(), process.argv[1] ? dirname(process.argv[1]) : undefined].filter((d): d is string => !!d);
+/** The working directory and the main script's: where an app's SDK would resolve from. */
+function sdkDirs(): string[] {
+  return [process.cwd(), process.argv[1] ? dirname(process.argv[1]) : undefined].filter((d): d is string => !!d);
+}
+
+/** Whether openai or @anthropic-ai/sdk resolves from one of `from`. */
+function sdkInstalled(from: readonly string[]): boolean {
   for (const dir of from) {
     const req = createRequire(join(dir, 'palisade-resolve.js'));
     for (const name of LLM_MODULES) {

@@ -10,12 +10,13 @@ import { announceThread } from './normalize/path.js';
 
 markInternalDir(new URL('.', import.meta.url));
 
-const SENSORS: ReadonlyArray<readonly [string, () => void]> = [
-  ['fs', installFsSensor],
-  ['child_process', installChildProcessSensor],
-  ['network', installNetworkSensors],
-  ['code', installCodeSensors],
-];
+export interface NodeSensorOptions {
+  /**
+   * Wrap https and http2 when the app can first reach them rather than now
+   * (reach.ts): for a main thread whose entry is CommonJS.
+   */
+  readonly deferUnreached?: boolean;
+}
 
 let installed = false;
 
@@ -25,10 +26,16 @@ let installed = false;
  * sensor that fails to install is reported as an internal error; the others
  * still install.
  */
-export function installNodeSensors(): void {
+export function installNodeSensors(options: NodeSensorOptions = {}): void {
   if (installed) return;
   installed = true;
-  for (const [name, install] of SENSORS) {
+  const sensors: ReadonlyArray<readonly [string, () => void]> = [
+    ['fs', installFsSensor],
+    ['child_process', installChildProcessSensor],
+    ['network', () => installNetworkSensors(options.deferUnreached === true)],
+    ['code', installCodeSensors],
+  ];
+  for (const [name, install] of sensors) {
     try {
       install();
     } catch (err) {
@@ -40,6 +47,7 @@ export function installNodeSensors(): void {
 }
 
 export { pathArg, realPath, toAbsolute, forgetRealPaths } from './normalize/path.js';
+export { deferredBuiltins } from './reach.js';
 export { installFsSensor };
 export { appRoots, setAppRoots } from './sensors/fs/module-load.js';
 export { wrap, originalOf, isWrapped } from './wrap.js';

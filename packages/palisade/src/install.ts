@@ -1,4 +1,4 @@
-import { activeRuntime } from '@palisade/core';
+import { activeRuntime, mainEntryIsCommonJS } from '@palisade/core';
 import { installLlmSensors } from '@palisade/llm';
 import { checkPreload, installNodeSensors, setChildPreload, setCodeInspector, setWorkerPreload } from '@palisade/node';
 import { inspectCode } from './code-inspection.js';
@@ -15,7 +15,7 @@ export function installSensors(): void {
     setChildPreload(registerPath);
     setCodeInspector(inspectCode);
     checkPreload({ registerPath });
-    installNodeSensors();
+    installNodeSensors({ deferUnreached: mainEntryIsCommonJS(registerPath) });
   } catch (err) {
     rt?.recorder.internalError('node sensors', err);
   }

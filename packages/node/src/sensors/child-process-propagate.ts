@@ -15,11 +15,10 @@
  * npm or any other program inherit them.
  */
 import { callThrough } from '../reentry.js';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Runtime, nodeOptionValue, registerPreload } from '@palisade/core';
+import { type Runtime, nodeOptionValue, registerPreload, sha256Hex } from '@palisade/core';
 import type { EnvView } from '../normalize/env-view.js';
 import { originalOf } from '../wrap.js';
 import { type EnvRecord, startupValue } from './child-process-env.js';
@@ -124,7 +123,7 @@ function writeChildPolicy(rt: Runtime, auditPath: string | undefined): string {
 function writeChildPolicyFile(rt: Runtime, auditPath: string | undefined): string {
   const policy = { ...rt.policy, mode: rt.mode, audit: auditPath === undefined ? (false as const) : { ...(rt.policy.audit || {}), path: auditPath } };
   const text = `${JSON.stringify(policy, null, 2)}\n`;
-  const name = `policy-${createHash('sha256').update(text).digest('hex').slice(0, 32)}.json`;
+  const name = `policy-${sha256Hex(text).slice(0, 32)}.json`;
   const file = join(privateDir(), name);
   try {
     if (readFileSync(file, 'utf8') === text) return file;

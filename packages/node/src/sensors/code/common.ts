@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { activeRuntime, callSites, deniedError, internalDirs } from '@palisade/core';
+import { activeRuntime, callSites, deniedError, internalDirs, sha256Hex } from '@palisade/core';
 import { callThrough, insideSensor } from '../../reentry.js';
+import { codeMayImport } from '../../reach.js';
 
 export type CodeCapability = 'code.eval' | 'code.worker' | 'code.native';
 
@@ -35,7 +35,7 @@ export function sourceDetail(source: string, extra?: Readonly<Record<string, unk
   const detail: Record<string, unknown> = { 'palisade.code.length': source.length, ...extra };
   Object.defineProperty(detail, 'palisade.code.sha256', {
     enumerable: true,
-    get: () => (hash ??= createHash('sha256').update(source).digest('hex')),
+    get: () => (hash ??= sha256Hex(source)),
   });
   return detail;
 }
@@ -62,6 +62,7 @@ export function guardSource(
   cachedData = false,
 ): void {
   if (insideSensor() || !activeRuntime()) return;
+  codeMayImport(source);
   if (source === 'this' && calledFromNodeInternals()) return;
   guardCode(capability, target, api, sourceDetail(source, cachedData ? { 'palisade.code.cached_data': true } : undefined));
   const fn = inspector;

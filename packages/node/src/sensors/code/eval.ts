@@ -2,6 +2,7 @@ import { activeRuntime, deniedError } from '@palisade/core';
 import { insideSensor } from '../../reentry.js';
 import { guardSource, sourceDetail } from './common.js';
 import { functionForCaller } from './function-referrer.js';
+import { codeUnseen } from '../../reach.js';
 
 /**
  * `eval` and the Function constructors → `code.eval`.
@@ -116,6 +117,7 @@ function installEvalAccessor(): void {
       const v = rt.check('code.eval', 'eval');
       if (v.action === 'deny') return deniedEval;
       rt.settle(v, 'eval');
+      codeUnseen(); // what the real eval runs is not visible here
       return realEval;
     },
     // Assigning eval works as it did: the property becomes that plain value.

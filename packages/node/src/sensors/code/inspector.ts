@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { wrap } from '../../wrap.js';
 import { guardCode } from './common.js';
+import { codeUnseen } from '../../reach.js';
 
 /**
  * The inspector → `code.native`, target `inspector`: an in-process session
@@ -23,6 +24,7 @@ function loadInspector(): typeof import('node:inspector') | undefined {
 const guarded = (api: string) => (original: AnyFn) =>
   function (this: unknown, ...args: unknown[]): unknown {
     guardCode('code.native', 'inspector', api);
+    codeUnseen(); // the inspector evaluates code Palisade does not see
     return Reflect.apply(original, this, args);
   };
 

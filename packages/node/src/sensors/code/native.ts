@@ -2,6 +2,7 @@ import os from 'node:os';
 import { realPath, toAbsolute } from '../../normalize/path.js';
 import { wrap } from '../../wrap.js';
 import { guardCode } from './common.js';
+import { codeUnseen } from '../../reach.js';
 
 /**
  * Native code → `code.native`: native addons (`process.dlopen`, which
@@ -56,6 +57,7 @@ export function installNativeSensor(): void {
   wrap(process, '_debugProcess', (original: AnyFn) =>
     function _debugProcess(this: unknown, ...args: unknown[]): unknown {
       guardCode('code.native', 'inspector', 'process._debugProcess', { 'process.pid': Number(args[0]) });
+      codeUnseen(); // a debugger may attach and run code Palisade does not see
       return Reflect.apply(original, this, args);
     },
   );
@@ -64,7 +66,10 @@ export function installNativeSensor(): void {
       // Objects are converted once, as Node would, so a valueOf/toString cannot answer differently later.
       if (typeof args[0] === 'object' && args[0] !== null) args[0] = Number(args[0]);
       if (typeof args[1] === 'object' && args[1] !== null) args[1] = String(args[1]);
-      if (isSigusr1(args[1]) && reachesSelf(args[0])) guardCode('code.native', 'inspector', 'process.kill', { 'process.pid': Number(args[0]) });
+      if (isSigusr1(args[1]) && reachesSelf(args[0])) {
+        guardCode('code.native', 'inspector', 'process.kill', { 'process.pid': Number(args[0]) });
+        codeUnseen(); // a debugger may attach and run code Palisade does not see
+      }
       return Reflect.apply(original, this, args);
     },
   );

@@ -1,9 +1,10 @@
 import http from 'node:http';
-import https from 'node:https';
+import type Https from 'node:https';
 import { type Verdict, activeRuntime } from '@palisade/core';
 import { wrap } from '../../wrap.js';
 import { type HttpRequestTarget, httpRequestTarget } from '../../normalize/endpoint.js';
 import { deniedSocket } from './net.js';
+import { builtin } from '../../builtin.js';
 
 type RequestFn = (...args: unknown[]) => http.ClientRequest;
 
@@ -27,12 +28,12 @@ function deniedArgs(parsed: HttpRequestTarget, v: Verdict): unknown[] {
  * connections alive and reuse them, so a request in a scope whose policy
  * denies the host must not ride a connection opened under another.
  */
-function wrapRequest(api: string, secure: boolean) {
+function wrapRequest(api: string, secure: boolean, agentOf: () => http.Agent) {
   return (original: RequestFn): RequestFn =>
     function request(this: unknown, ...args: unknown[]): http.ClientRequest {
       const rt = activeRuntime();
       if (rt === undefined) return original.apply(this, args);
-      const parsed = httpRequestTarget(args, secure ? https.globalAgent : http.globalAgent, secure);
+      const parsed = httpRequestTarget(args, agentOf(), secure);
       if (parsed === undefined) return original.apply(this, args); // Node throws, or the socket check decides
       const v = rt.decideEndpoint('net.connect', parsed.target, api);
       if (v.action === 'deny') return original.apply(this, deniedArgs(parsed, v));
@@ -42,8 +43,15 @@ function wrapRequest(api: string, secure: boolean) {
 }
 
 export function installHttp(): void {
-  wrap(http, 'request', wrapRequest('http.request', false));
-  wrap(http, 'get', wrapRequest('http.get', false));
-  wrap(https, 'request', wrapRequest('https.request', true));
-  wrap(https, 'get', wrapRequest('https.get', true));
+  const agent = () => http.globalAgent;
+  wrap(http, 'request', wrapRequest('http.request', false, agent));
+  wrap(http, 'get', wrapRequest('http.get', false, agent));
+}
+
+/** The same for `https` (loaded here: it brings tls and crypto, see reach.ts). */
+export function installHttps(): void {
+  const https = builtin<typeof Https>('https');
+  const agent = () => https.globalAgent;
+  wrap(https, 'request', wrapRequest('https.request', true, agent));
+  wrap(https, 'get', wrapRequest('https.get', true, agent));
 }

@@ -1,7 +1,8 @@
-import http2 from 'node:http2';
+import type Http2 from 'node:http2';
 import { type EndpointTarget, activeRuntime, deniedError } from '@palisade/core';
 import { wrap } from '../../wrap.js';
 import { destination, portOf } from '../../normalize/endpoint.js';
+import { builtin } from '../../builtin.js';
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -56,6 +57,7 @@ function wrapConnect(original: Fn): Fn {
   };
 }
 
+/** Loads http2 (and with it tls and crypto, see reach.ts). */
 export function installHttp2(): void {
-  wrap(http2, 'connect', wrapConnect);
+  wrap(builtin<typeof Http2>('http2'), 'connect', wrapConnect);
 }

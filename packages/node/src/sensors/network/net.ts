@@ -4,6 +4,7 @@ import { type Verdict, activeRuntime, currentScope, deniedError } from '@palisad
 import { wrap } from '../../wrap.js';
 import { canonicalHost, destination, isLiteralIP, portOf, socketPathOf } from '../../normalize/endpoint.js';
 import { type AnswerContext, checkedLookup, clearListenLookup, expectListenLookup } from './check.js';
+import { checkDeferredLoads } from '../../reach.js';
 
 type Options = Record<string, unknown>;
 type Normalized = [Options, unknown] & { [k: symbol]: unknown };
@@ -149,6 +150,7 @@ function wrapConnect(original: (...args: unknown[]) => unknown) {
   return function connect(this: AnySocket, ...args: unknown[]): unknown {
     const rt = activeRuntime();
     if (rt === undefined) return original.apply(this, args);
+    checkDeferredLoads();
     const first = args[0];
     const n = isArray(first) && (first as Normalized)[NORMALIZED] ? (first as Normalized) : normalizeArgs(args);
     const options = n[0];
