@@ -136,3 +136,11 @@ if (loader === undefined || sensed) {
   }
   script.runInThisContext()(module.exports, require, module, file, __dirname);
 }
+
+// The package this entry loads (name@version; null for a bundle that is not one), registered so that
+// the other bundles built against this version take it without resolving it again.
+const pkg = '__PACKAGE__';
+if (pkg !== null) {
+  const registry = (globalThis[Symbol.for('palisade.packages')] ??= new Map());
+  if (!registry.has(pkg)) registry.set(pkg, module.exports);
+}

@@ -77,6 +77,27 @@ console.log(JSON.stringify({ denied, separate, states: ${STATES} }));`,
   else t.ok(state === 'stale' || state === 'user-cached', `${sdk}: ${state}`);
 });
 
+t.test('each @palisade package is resolved once at start-up: the bundles share what the first one loaded', async (t) => {
+  const r = await runProtected({
+    preload: 'none',
+    // Counts Node's resolutions of @palisade/* from before palisade/register loads.
+    nodeArgs: ['-r', './trace.cjs', '--import', 'palisade/register'],
+    policy: { version: 1, mode: 'enforce', deny: { 'fs.read': ['**/.env'] } },
+    scriptName: 'app.cjs',
+    files: {
+      'trace.cjs': `const M = require('module'); const original = M._resolveFilename; globalThis.resolved = [];
+M._resolveFilename = function (request) { if (String(request).startsWith('@palisade/')) globalThis.resolved.push(request); return original.apply(this, arguments); };`,
+    },
+    script: `const registry = globalThis[Symbol.for('palisade.packages')];
+console.log(JSON.stringify({ resolved: globalThis.resolved.sort(), registered: [...registry.keys()].map((k) => k.replace(/@[^@]+$/, '')).sort() }));`,
+  });
+  t.equal(r.code, 0, r.stderr);
+  t.same(r.json[0], {
+    resolved: ['@palisade/core', '@palisade/detectors', '@palisade/llm', '@palisade/node'],
+    registered: ['@palisade/core', '@palisade/llm', '@palisade/node'],
+  }, '@palisade/core once (by palisade/register), not again by @palisade/node and @palisade/llm; the detectors only located');
+});
+
 t.test('@palisade/core is one instance for import and require', async (t) => {
   const req = createRequire(join(REPO_ROOT, 'packages', 'palisade', 'package.json'));
   const viaRequire = req('@palisade/core') as { activeRuntime: unknown; Runtime: unknown };
@@ -94,7 +115,7 @@ function entryFixture(t: Test, baseEnv: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'palisade-code-cache-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const template = readFileSync(join(REPO_ROOT, 'scripts', 'cached-entry.cjs'), 'utf8');
-  writeFileSync(join(dir, 'entry.cjs'), template.replace("'__BUNDLE__'", JSON.stringify('bundle.cjs')));
+  writeFileSync(join(dir, 'entry.cjs'), template.replace("'__BUNDLE__'", JSON.stringify('bundle.cjs')).replace("'__PACKAGE__'", 'null'));
   const temp = join(dir, 'tmp');
   mkdirSync(temp);
   const bundle = (n: number) => writeFileSync(join(dir, 'bundle.cjs'), `module.exports = { value: ${n} + 1 };\n`);

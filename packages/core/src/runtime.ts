@@ -203,7 +203,7 @@ export class Runtime {
   /**
    * A sensor failed while turning a call into a target (normalization) or
    * while deciding it: reports the fault and returns the verdict
-   * `onInternalError` asks for, recorded like any other decision — `deny`
+   * `onInternalError` asks for, recorded like any other decision: `deny`
    * (the call fails with PalisadeDeniedError, rule `internal-error`) or
    * `alert` (the call proceeds). `target` is the best description the
    * sensor has. Never throws.

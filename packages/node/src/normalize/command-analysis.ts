@@ -155,7 +155,7 @@ export class Analyzer {
     return programKind(real) ?? programKind(base);
   }
 
-  /** Runs argv through an exec-family lookup (no shell): env, nohup, find -exec… */
+  /** Runs argv through an exec-family lookup (no shell): env, nohup, find -exec and the like */
   exec(where: Where, argv: readonly string[], defaultPath: string, stdinArgs = false): void {
     const name = argv[0];
     if (name === undefined) return;

@@ -26,7 +26,7 @@ export const INJECTION_NAMES: ReadonlySet<string> = new Set([
   'GIT_SSH', 'GIT_SSH_COMMAND', 'GIT_EXTERNAL_DIFF', 'GIT_PAGER', 'GIT_EDITOR', 'GIT_SEQUENCE_EDITOR', 'GIT_ASKPASS', 'GIT_EXEC_PATH',
   'GIT_PROXY_COMMAND', 'GIT_CONFIG_PARAMETERS', 'GIT_CONFIG_COUNT', 'GIT_CONFIG', 'GIT_CONFIG_GLOBAL', 'GIT_CONFIG_SYSTEM',
   'GIT_TEMPLATE_DIR', 'GIT_DIR', 'EDITOR', 'VISUAL', 'PAGER', 'SSH_ASKPASS', 'LESSOPEN', 'LESSCLOSE',
-  // where configuration (and so configured programs) is read from: ~/.gitconfig, ~/.zshenv…
+  // where configuration (and so configured programs) is read from: ~/.gitconfig, ~/.zshenv and the like
   'HOME', 'XDG_CONFIG_HOME',
 ]);
 /** Prefixes of families of such names. */
