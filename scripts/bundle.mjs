@@ -149,7 +149,9 @@ function builtinImportsAsRequires(code, file) {
 async function commonJSBundle(entryPoint, bundleFile, entryFile, { inline = false, notice = [], plugins = [], pkg = null } = {}) {
   const { packages: _, ...inlining } = commonJS;
   await build({
-    ...(inline ? inlining : commonJS),
+    // Inlined packages from their ES-module builds where they have one: esbuild then leaves out what is
+    // not used (most of semantic-conventions' constants, the metrics SDK the OTLP transformer imports).
+    ...(inline ? { ...inlining, mainFields: ['module', 'main'] } : commonJS),
     plugins,
     banner: { js: [commonJS.banner.js, ...notice].join('\n') },
     entryPoints: [entryPoint],

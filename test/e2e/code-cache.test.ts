@@ -98,6 +98,14 @@ console.log(JSON.stringify({ resolved: globalThis.resolved.sort(), registered: [
   }, '@palisade/core once (by palisade/register), not again by @palisade/node and @palisade/llm; the detectors only located');
 });
 
+t.test('the OpenTelemetry bundle holds what Palisade uses, not the metrics SDK or every semantic convention', async (t) => {
+  const sdk = readFileSync(join(REPO_ROOT, 'packages', 'palisade', 'dist', 'otel-sdk.bundle.cjs'), 'utf8');
+  const inlined = new Set([...sdk.matchAll(/^\/\/ node_modules\/.*?node_modules\/(@opentelemetry\/[a-z-]+)\//gm)].map((m) => m[1]));
+  t.ok(inlined.has('@opentelemetry/sdk-trace-base') && inlined.has('@opentelemetry/exporter-trace-otlp-proto'), [...inlined].join(' '));
+  t.notOk(inlined.has('@opentelemetry/sdk-metrics'), 'no metrics SDK (the OTLP transformer imports it for metrics only)');
+  t.ok(sdk.length < 400_000, `${sdk.length} bytes: the packages' ES builds, so what is unused is left out (762 KB from their CommonJS builds)`);
+});
+
 t.test('@palisade/core is one instance for import and require', async (t) => {
   const req = createRequire(join(REPO_ROOT, 'packages', 'palisade', 'package.json'));
   const viaRequire = req('@palisade/core') as { activeRuntime: unknown; Runtime: unknown };
