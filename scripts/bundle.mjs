@@ -13,6 +13,8 @@
 //   and ipaddr.js) and the off-thread import-in-the-middle hook for the LLM SDKs (llm/dist/iitm-hook.js);
 // - the OpenTelemetry SDK that `palisade/register` sets up for an exporter, with the API it uses and the
 //   OTLP exporter, packages inlined (dist/otel-sdk.bundle.cjs behind dist/otel-sdk.cjs);
+// - import-in-the-middle's in-thread hooks for Node versions with `module.registerHooks`, inlined
+//   (llm/dist/iitm-sync.bundle.cjs behind llm/dist/iitm-sync.cjs);
 // - the code caches: a warm-up run of `palisade/register` (a policy, a few guarded calls) writes the
 //   `.v8cache` of each bundle it loads before the sensors are in place, holding what that run compiled,
 //   for this Node version. (The detectors load later, through Node's own loader: no cache.)
@@ -210,6 +212,18 @@ await commonJSBundle(join(palisadeDist, 'otel-sdk.js'), join(palisadeDist, 'otel
     '// sdk-trace, sdk-trace-base, sdk-metrics, semantic-conventions, exporter-trace-otlp-proto, otlp-exporter-base and',
     '// otlp-transformer (Apache License 2.0, Copyright The OpenTelemetry Authors); their licence texts ship',
     '// with those packages.',
+  ],
+});
+
+// import-in-the-middle's in-thread hooks (Node versions with `module.registerHooks`), inlined with its two
+// lexers: as its own ES modules they cost ~10 ms of every start on Node 24, with no code cache.
+await commonJSBundle(join(packages, 'llm', 'dist', 'iitm-sync.js'), join(packages, 'llm', 'dist', 'iitm-sync.bundle.cjs'), 'iitm-sync.cjs', {
+  inline: true,
+  notice: [
+    "// Palisade's in-thread module hooks for the LLM SDKs, bundled. Includes import-in-the-middle (Apache",
+    '// License 2.0; Copyright 2024 Node.js contributors; includes software developed at Datadog,',
+    '// Copyright 2021 Datadog, Inc.), cjs-module-lexer and es-module-lexer (MIT License, Copyright (c) Guy',
+    '// Bedford); their licence texts and NOTICE ship with those packages.',
   ],
 });
 

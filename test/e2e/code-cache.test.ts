@@ -56,6 +56,26 @@ console.log(JSON.stringify({ denied, states: ${STATES} }));`,
   });
 }
 
+t.test("in-thread SDK hooks load import-in-the-middle from Palisade's code-cached bundle; without them it is not loaded", async (t) => {
+  const r = await runProtected({
+    policy: { version: 1, mode: 'enforce', deny: { 'fs.read': ['**/.env'] } },
+    scriptName: 'app.cjs',
+    script: `const iitm = Object.keys(require.cache).filter((k) => k.includes('import-in-the-middle'));
+console.log(JSON.stringify({ loader: globalThis[Symbol.for('palisade.llm.loader')], iitm, states: ${STATES} }));`,
+  });
+  t.equal(r.code, 0, r.stderr);
+  const { loader, iitm, states } = r.json[0] as { loader: string; iitm: string[]; states: Record<string, string> };
+  const state = states[join(REPO_ROOT, 'packages', 'llm', 'dist', 'iitm-sync.bundle.cjs')];
+  if (typeof (await import('node:module')).default.registerHooks !== 'function') {
+    t.equal(loader, 'deferred', 'Node 20, a CommonJS app: the off-thread loader waits');
+    t.equal(state, undefined, 'the in-thread bundle is not loaded');
+  } else {
+    t.equal(loader, 'sync');
+    t.ok(state === 'cached' || state === 'user-cached', `compiled from a code cache (${state})`);
+  }
+  t.same(iitm.filter((f) => f.endsWith('.mjs')), [], "none of import-in-the-middle's own ES modules loaded");
+});
+
 t.test('with an OTLP exporter configured, the OpenTelemetry SDK loads from its code-cached bundle', async (t) => {
   const sdk = 'palisade/dist/otel-sdk.bundle.cjs';
   const r = await runProtected({

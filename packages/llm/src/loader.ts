@@ -11,17 +11,26 @@ const ENTRY_URLS = [/\/node_modules\/openai\/index\.m?js$/, /\/node_modules\/@an
 
 const KEY = Symbol.for('palisade.llm.loader');
 
-/** Whether `module.registerHooks` can run import-in-the-middle in-thread (it reads the Node version). */
-function syncHooksWork(): boolean {
+type IitmSync = typeof import('./iitm-sync.js');
+
+/**
+ * The in-thread import-in-the-middle hooks: the build's code-cached bundle
+ * (dist/iitm-sync.cjs) when there is one, else the module (an ES module,
+ * which Node versions with in-thread hooks can require). Undefined where Node
+ * has no `module.registerHooks` (nothing is loaded then) or cannot require it.
+ */
+function iitmSync(): IitmSync | undefined {
   // Without module.registerHooks (Node < 22.15) there is nothing to ask import-in-the-middle about.
-  if (typeof (Module as { registerHooks?: unknown }).registerHooks !== 'function') return false;
-  try {
-    const { supportsSyncHooks } = require('import-in-the-middle/supports-sync-hooks.mjs') as { supportsSyncHooks(): boolean };
-    return supportsSyncHooks();
-  } catch {
-    // No require() of ES modules (Node < 20.19): no synchronous hooks either.
-    return false;
+  if (typeof (Module as { registerHooks?: unknown }).registerHooks !== 'function') return undefined;
+  for (const file of ['./iitm-sync.cjs', './iitm-sync.js']) {
+    try {
+      return require(file) as IitmSync;
+    } catch (err) {
+      // The bundle is missing (running from source): the module. Anything else is not in-thread hooks.
+      if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') return undefined;
+    }
   }
+  return undefined;
 }
 
 /**
@@ -39,10 +48,10 @@ export function registerLlmLoader(options: { readonly registerPath?: string } = 
   const g = globalThis as { [KEY]?: LoaderState };
   if (g[KEY]) return 'already';
   const include = [...LLM_MODULES, ...ENTRY_URLS];
-  if (syncHooksWork()) {
-    const hooks = require('import-in-the-middle/register-hooks.mjs') as { register(o: { include: unknown[] }): void };
+  const sync = iitmSync();
+  if (sync?.syncHooksSupported()) {
     hookSDKImports();
-    hooks.register({ include });
+    sync.registerSyncHooks(include);
     shortCircuitBuiltins();
     g[KEY] = 'sync';
   } else {

@@ -16,8 +16,13 @@ import { tcpServer, usePolicy } from './helpers/network.js';
 const requireHere = createRequire(import.meta.url);
 const loadList = () => (process as unknown as { moduleLoadList: string[] }).moduleLoadList;
 const isLoaded = (id: string) => loadList().includes(`NativeModule ${id}`);
-// Builtins this test process has not loaded yet, one per case (tap itself loads some).
-const spare = ['trace_events', 'cluster', 'repl', 'readline', 'v8', 'domain', 'wasi', 'tty'].filter((id) => !isLoaded(id));
+// Builtins this test process has not loaded yet, one per case (tap itself loads some); none warns when loaded.
+const spare = [
+  'trace_events', 'cluster', 'repl', 'readline', 'v8', 'tty', 'string_decoder', 'querystring', 'stream/web',
+  'timers/promises', 'stream/consumers', 'stream/promises', 'path/win32', 'util/types', 'assert/strict', 'constants',
+].filter((id) => !isLoaded(id));
+const [onRequire, onGetBuiltin, onImport, onUnseen, onCompile, onConnection, onFailure] = spare;
+const none = (...ids: Array<string | undefined>) => ids.some((id) => id === undefined) && 'no spare builtin left';
 
 function deferred(id: string): { calls: number; loadedAtInstall: boolean[] } {
   const seen = { calls: 0, loadedAtInstall: [] as boolean[] };
@@ -36,8 +41,8 @@ function deferred(id: string): { calls: number; loadedAtInstall: boolean[] } {
   return seen;
 }
 
-t.test('a part waits until its module is required, then installs before the require returns', { skip: spare.length < 1 && 'no spare builtin' }, async (t) => {
-  const id = spare.shift()!;
+t.test('a part waits until its module is required, then installs before the require returns', { skip: none(onRequire) }, async (t) => {
+  const id = onRequire!;
   const seen = deferred(id);
   t.equal(seen.calls, 0, 'not installed at start');
   t.ok(deferredBuiltins().includes(id));
@@ -56,35 +61,35 @@ t.test('without `defer`, or when the module is already loaded, a part installs a
   t.equal(now.calls, 2, 'defer off: installed now');
 });
 
-t.test('process.getBuiltinModule is a trigger too', { skip: (spare.length < 1 || typeof (process as { getBuiltinModule?: unknown }).getBuiltinModule !== 'function') && 'needs getBuiltinModule' }, async (t) => {
-  const id = spare.shift()!;
+t.test('process.getBuiltinModule is a trigger too', { skip: none(onGetBuiltin) || (typeof (process as { getBuiltinModule?: unknown }).getBuiltinModule !== 'function' && 'needs getBuiltinModule') }, async (t) => {
+  const id = onGetBuiltin!;
   const seen = deferred(id);
   (process as unknown as { getBuiltinModule: (id: string) => unknown }).getBuiltinModule(`node:${id}`);
   t.equal(seen.calls, 1);
 });
 
-t.test('code that shows `import`, or code Palisade cannot see, installs every deferred part', { skip: spare.length < 2 && 'no spare builtins' }, async (t) => {
-  const a = deferred(spare.shift()!);
+t.test('code that shows `import`, or code Palisade cannot see, installs every deferred part', { skip: none(onImport, onUnseen) }, async (t) => {
+  const a = deferred(onImport!);
   codeMayImport('module.exports = 1');
   t.equal(a.calls, 0, 'no import: still deferred');
   codeMayImport("exports.load = () => import(name)");
   t.equal(a.calls, 1, 'a dynamic import: installed');
-  const b = deferred(spare.shift()!);
+  const b = deferred(onUnseen!);
   codeUnseen();
   t.equal(b.calls, 1, 'unseen code: installed');
 });
 
-t.test('CommonJS compiled with `import` in it is a trigger', { skip: spare.length < 1 && 'no spare builtin' }, async (t) => {
-  const seen = deferred(spare.shift()!);
+t.test('CommonJS compiled with `import` in it is a trigger', { skip: none(onCompile) }, async (t) => {
+  const seen = deferred(onCompile!);
   const m = new Module('reach-fixture.cjs');
   (m as unknown as { _compile(c: string, f: string): void })._compile("exports.later = () => import('./x.mjs');", 'reach-fixture.cjs');
   t.equal(seen.calls, 1);
 });
 
-t.test('last resort: a module loaded unseen is wrapped at the next outgoing connection', { skip: spare.length < 1 && 'no spare builtin' }, async (t) => {
+t.test('last resort: a module loaded unseen is wrapped at the next outgoing connection', { skip: none(onConnection) }, async (t) => {
   usePolicy(t, { allow: { 'net.connect': ['127.0.0.1:*'] } });
   const server = await tcpServer(t);
-  const id = spare.shift()!;
+  const id = onConnection!;
   const seen = deferred(id);
   // Past every trigger: Node's own loader, unwrapped.
   const load = originalOf((Module as unknown as { _load: (...a: unknown[]) => unknown })._load);
@@ -97,11 +102,11 @@ t.test('last resort: a module loaded unseen is wrapped at the next outgoing conn
   t.same(seen, { calls: 1, loadedAtInstall: [true] }, 'wrapped at the connection');
 });
 
-t.test('a part that fails to install is reported, and the require still works', { skip: spare.length < 1 && 'no spare builtin' }, async (t) => {
+t.test('a part that fails to install is reported, and the require still works', { skip: none(onFailure) }, async (t) => {
   usePolicy(t, {});
   const errors: string[] = [];
   t.teardown(on('internal-error', (_e, c) => errors.push(c.source)));
-  const id = spare.shift()!;
+  const id = onFailure!;
   installWhenReachable(
     [
       [
