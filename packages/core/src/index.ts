@@ -36,7 +36,7 @@ export { activeContext, setFallbackTracerProvider, tracingSuppressed, runSuppres
 export { markInternalDir, internalDirs, callSites, captureAppFrames, type StackFrame } from './record/stack.js';
 export * as semconv from './record/semconv.js';
 export { VERSION } from './version.js';
-export { sha256Hex, randomHex, cacheKey } from './hash.js';
+export { sha256Hex, cacheKey } from './hash.js';
 export { wrap, originalOf, isWrapped, unwrapAll } from './wrap.js';
 export { bundledOr } from './bundled.js';
 export { moduleReadMayPass, explicitDeny } from './guard/module-read.js';

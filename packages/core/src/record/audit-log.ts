@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { randomHex, sha256Hex } from '../hash.js';
+import { sha256Hex, uniqueHex16 } from '../hash.js';
 
 // Bound before any sensor patches `fs`, so the log's own I/O is never checked or recorded.
 const { openSync, writeSync, fsyncSync, closeSync, fstatSync, readSync, mkdirSync } = fs;
@@ -49,7 +49,7 @@ export interface AuditLogOptions {
  * file: each keeps its own chain, and each write is one `write(2)` of whole lines.
  * Denies are written synchronously; other records are batched. A record is
  * serialized when appended, and chained (its `prev` computed) when written:
- * the hashing, and loading `node:crypto` for it, stays off the app's start.
+ * the hashing stays off the app's start (and is done without `node:crypto`).
  */
 export class AuditLog {
   private chainId: string | undefined;
@@ -81,9 +81,9 @@ export class AuditLog {
     this.enqueue(() => bodyOf({ ...start, ...options.start }), false);
   }
 
-  /** This writer's chain: 8 random bytes, as hex. */
+  /** This writer's chain: 16 hex digits, unique to it. */
   get chain(): string {
-    return (this.chainId ??= randomHex(8));
+    return (this.chainId ??= uniqueHex16());
   }
 
   /** Adds a record to the chain. `sync`: on disk (in the kernel, or fsynced if configured) before returning. */
