@@ -6,7 +6,7 @@
  * rounds, ratios to plain Node from this run only.
  * Writes benchmarks/results/overhead.md (and the README's performance table).
  *
- *   npm run bench:overhead                   # full run (4–5 minutes on 2 cores)
+ *   npm run bench:overhead                   # full run (6–7 minutes on 2 cores)
  *   node benchmarks/overhead/run.mjs --quick # CI-size (seconds): one short round, prints the tables, writes nothing
  *   options: --rounds=N --startup=N (startup samples per mode and round) --scale=F (iterations)
  *            --modes=plain,enforce,... --ops=readFileSync,fetch,... --preload=require (Palisade with
@@ -32,8 +32,8 @@ const args = Object.fromEntries(
   }),
 );
 const quick = !!args.quick;
-const ROUNDS = Number(args.rounds ?? (quick ? 1 : 7));
-const STARTUP_SAMPLES = Number(args.startup ?? (quick ? 2 : 3));
+const ROUNDS = Number(args.rounds ?? (quick ? 1 : 11));
+const STARTUP_SAMPLES = Number(args.startup ?? (quick ? 2 : 5));
 const SCALE = Number(args.scale ?? (quick ? 0.1 : 1));
 const BATCHES = quick ? 3 : 5;
 const preload = args.preload === 'require' ? 'require' : 'import';

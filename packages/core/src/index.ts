@@ -32,7 +32,7 @@ export { snapshotScope } from './record/recorder.js';
 export { AuditLog } from './record/audit-log.js';
 export { verifyAuditLog } from './record/verify-audit.js';
 export type { AuditVerification, AuditProblem } from './record/verify-audit.js';
-export { activeContext, setFallbackTracerProvider, tracingSuppressed, runSuppressed, tracer, verdictAttributes, withContext } from './record/otel.js';
+export { activeContext, isOwnAgent, markOwnAgent, setFallbackTracerProvider, tracingSuppressed, runSuppressed, tracer, verdictAttributes, withContext } from './record/otel.js';
 export { markInternalDir, internalDirs, callSites, captureAppFrames, type StackFrame } from './record/stack.js';
 export * as semconv from './record/semconv.js';
 export { VERSION } from './version.js';

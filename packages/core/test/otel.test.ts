@@ -3,7 +3,7 @@ import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import t from 'tap';
-import { type DecisionRecord, activeRuntime, enforce, label, on, run, stats, tool, tracingSuppressed } from '../src/index.js';
+import { type DecisionRecord, activeRuntime, enforce, isOwnAgent, label, markOwnAgent, on, run, runSuppressed, stats, tool, tracingSuppressed } from '../src/index.js';
 import { fresh, thrown } from './helpers/index.js';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -147,6 +147,40 @@ t.test("telemetry.spans 'all' spans allowed operations too, without stacks", asy
   t.notOk('code.stacktrace' in d[0]!.attributes || 'code.function.name' in d[0]!.attributes, 'no stack for an allowed operation');
   t.ok('code.stacktrace' in d[2]!.attributes, 'the deny has its stack');
   t.equal(d[0]!.status.code, SpanStatusCode.UNSET);
+});
+
+t.test('runSuppressed: no spans for what it runs synchronously; checks and records stay', async (t) => {
+  fresh(t, { deny: { 'tool.call': ['x'] }, telemetry: { spans: 'all' } });
+  const recs: DecisionRecord[] = [];
+  t.teardown(on('decision', (r) => recs.push(r)));
+  const inside = runSuppressed(() => {
+    const was = tracingSuppressed();
+    thrown(t, () => enforce('tool.call', 'x'));
+    enforce('tool.call', 'fine');
+    return was;
+  });
+  t.equal(inside, true);
+  t.equal(tracingSuppressed(), false, 'off again once it returns');
+  t.throws(() => runSuppressed(() => { throw new Error('boom'); }), /boom/);
+  t.equal(tracingSuppressed(), false, 'and once it throws');
+  t.same(spans(), [], 'no span for the deny or the allow');
+  t.equal(recs.length, 1, 'the deny still reaches listeners (and the audit log)');
+  // Only what runs synchronously: work it leaves for later is the app's again (the exporter's
+  // later requests are recognised by their agent instead), so no async hooks are needed.
+  await runSuppressed(async () => {
+    await null;
+    t.equal(tracingSuppressed(), false);
+    enforce('tool.call', 'later');
+  });
+  t.equal(named('palisade ').length, 1, 'the later decision is spanned');
+});
+
+t.test('markOwnAgent: only the agents marked are the exporter’s own', async (t) => {
+  const agent = {};
+  t.equal(isOwnAgent(agent), false);
+  markOwnAgent(agent);
+  t.equal(isOwnAgent(agent), true);
+  for (const other of [{}, undefined, null, 'agent', false]) t.equal(isOwnAgent(other), false);
 });
 
 t.test('telemetry.stacktrace false keeps the first frame but not the trace', async (t) => {

@@ -8,15 +8,20 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 // separate files they cost ~40 ms of start-up. The API copy in the bundle shares the app's registrations
 // (tracer provider, context manager) through the API's global, as copies of @opentelemetry/api 1.x do.
 
+export type ExporterConfig = NonNullable<ConstructorParameters<typeof OTLPTraceExporter>[0]>;
+export type ExporterBase = typeof import('@opentelemetry/otlp-exporter-base/node-http');
+
 /**
  * The OTLP/HTTP (protobuf) span exporter, its code run on first use (the first
  * export): in the bundle it shares the API and SDK copies above, and loads
- * none of its ~230 files.
+ * none of its ~230 files. `adopt` completes the configuration with the
+ * exporter's base package at hand (own-agent.ts: the HTTP agent).
  */
-export function otlpTraceExporter(config: ConstructorParameters<typeof OTLPTraceExporter>[0]): SpanExporter {
-  // A require() the bundler inlines; this module runs only as the bundle (dist/otel-sdk.cjs).
+export function otlpTraceExporter(config: ExporterConfig, adopt: (config: ExporterConfig, base: ExporterBase) => ExporterConfig): SpanExporter {
+  // require() calls the bundler inlines; this module runs only as the bundle (dist/otel-sdk.cjs).
   const exporter = require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
-  return new exporter.OTLPTraceExporter(config);
+  const base = require('@opentelemetry/otlp-exporter-base/node-http') as ExporterBase;
+  return new exporter.OTLPTraceExporter(adopt(config, base));
 }
 
 /** The API as a plain object (its exports never change after loading). */

@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import { activeRuntime, runSuppressed, setFallbackTracerProvider } from '@palisade/core';
 import { exportEveryBatch, letGoOfExportedSpans, queueLimits } from './span-queue.js';
+import { withOwnAgent } from './own-agent.js';
+import type { ExporterBase } from './otel-sdk.js';
 
 // CommonJS loads synchronously, which `--require palisade/register` needs (no top-level await).
 const require = createRequire(import.meta.url);
@@ -35,7 +37,7 @@ export function setupTelemetry(env: NodeJS.ProcessEnv = process.env): TelemetryS
   if (kind === 'otlp') {
     // Requests in flight before the exporter refuses a batch (its default is 30): room for a burst of
     // 64 batches of 512 spans, about 11 MB of encoded spans.
-    exporter = onFirstExport(() => base.otlpTraceExporter({ concurrencyLimit: 64 }));
+    exporter = onFirstExport(() => base.otlpTraceExporter({ concurrencyLimit: 64 }, withOwnAgent));
     endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` : 'http://localhost:4318/v1/traces');
   } else if (kind === 'console') {
     exporter = new base.ConsoleSpanExporter();
@@ -86,9 +88,9 @@ function loadSdk(): OtelSdk {
     SimpleSpanProcessor: sdk.SimpleSpanProcessor,
     resourceFromAttributes,
     otelApi: require('@opentelemetry/api') as OtelSdk['otelApi'],
-    otlpTraceExporter: (config) => {
+    otlpTraceExporter: (config, adopt) => {
       const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
-      return new OTLPTraceExporter(config);
+      return new OTLPTraceExporter(adopt(config, require('@opentelemetry/otlp-exporter-base/node-http') as ExporterBase));
     },
   };
 }
@@ -110,7 +112,9 @@ function onFirstExport(make: () => SpanExporter): SpanExporter {
 
 /**
  * The exporter's own requests pass the network sensors like any other; they
- * must not become spans, which would be exported in turn, and so on. An
+ * must not become spans, which would be exported in turn, and so on: what
+ * an export does synchronously runs inside runSuppressed, and the requests
+ * that leave later go through an agent of its own (own-agent.ts). An
  * export that fails (the collector refuses, the exporter throws, too many
  * requests are in flight) is counted as a telemetry error, its spans as lost,
  * and reported to `internal-error` listeners; the app never sees the failure.

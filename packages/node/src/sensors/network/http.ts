@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type Https from 'node:https';
-import { type Verdict, activeRuntime } from '@palisade/core';
+import { type Verdict, activeRuntime, isOwnAgent, runSuppressed } from '@palisade/core';
 import { wrap } from '../../wrap.js';
 import { type HttpRequestTarget, httpRequestTarget } from '../../normalize/endpoint.js';
 import { deniedSocket } from './net.js';
@@ -35,7 +35,10 @@ function wrapRequest(api: string, secure: boolean, agentOf: () => http.Agent) {
       if (rt === undefined) return original.apply(this, args);
       const parsed = httpRequestTarget(args, agentOf(), secure);
       if (parsed === undefined) return original.apply(this, args); // Node throws, or the socket check decides
-      const v = rt.decideEndpoint('net.connect', parsed.target, api);
+      // The telemetry exporter's own requests are checked like any other, but make no span.
+      const v = isOwnAgent(parsed.agent)
+        ? runSuppressed(() => rt.decideEndpoint('net.connect', parsed.target, api))
+        : rt.decideEndpoint('net.connect', parsed.target, api);
       if (v.action === 'deny') return original.apply(this, deniedArgs(parsed, v));
       // Node is given the options as merged and checked, so a getter cannot name another host to it.
       return original.apply(this, typeof parsed.callback === 'function' ? [parsed.options, parsed.callback] : [parsed.options]);
