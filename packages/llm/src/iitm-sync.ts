@@ -23,9 +23,12 @@ type SyncHooks = {
 };
 type RegisterHooks = (hooks: { resolve: SyncHooks['resolveSync']; load: SyncHooks['loadSync'] }) => unknown;
 
-/** Whether this Node's in-thread hooks can run import-in-the-middle (it reads the Node version). */
+/**
+ * Whether this Node's in-thread hooks can run import-in-the-middle (it reads the Node version).
+ * The loader loads this module only where `module.registerHooks` exists.
+ */
 export function syncHooksSupported(): boolean {
-  return typeof (Module as { registerHooks?: unknown }).registerHooks === 'function' && (supportsSyncHooks as () => boolean)();
+  return (supportsSyncHooks as () => boolean)();
 }
 
 /** Registers import-in-the-middle's hooks in-thread for the modules `include` names. */

@@ -3,7 +3,7 @@ import { markOwnAgent, runSuppressed } from '@palisade/core';
 import type { ExporterBase, ExporterConfig } from './otel-sdk.js';
 
 /** How the OTLP exporter gets its HTTP agent (its `httpAgentOptions` as a function). */
-export type AgentFactory = (protocol: string) => Agent | Promise<Agent>;
+type AgentFactory = (protocol: string) => Agent | Promise<Agent>;
 
 /**
  * The exporter's HTTP agent made Palisade's own. Its requests leave after the
@@ -14,7 +14,7 @@ export type AgentFactory = (protocol: string) => Agent | Promise<Agent>;
  * turn, and so on. The agent is the one `make` gives: the one the exporter
  * would have made itself (the environment's certificates, keep-alive).
  */
-export function ownAgentFactory(make: AgentFactory): (protocol: string) => Promise<Agent> {
+function ownAgentFactory(make: AgentFactory): (protocol: string) => Promise<Agent> {
   return async (protocol) => {
     const agent = await make(protocol);
     const createConnection = agent.createConnection as (...args: unknown[]) => unknown;
